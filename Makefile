@@ -1,0 +1,51 @@
+# EMSG/1 conformance suite and load simulator.
+# `make conformance` and `make test` are the two commands a newcomer needs;
+# everything else is for working on the project itself.
+
+GO          ?= go
+FUZZTIME    ?= 20s
+BENCHCOUNT  ?= 6
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all conformance test lint vectors spec fuzz bench clean
+
+all: lint test
+
+## conformance: run every conformance check that exists against the in-process reference
+conformance:
+	$(GO) run ./cmd/emsg conform
+
+## test: all unit, property, vector and spec tests (what CI runs)
+test:
+	$(GO) test -count=1 ./...
+
+## lint: formatting, vet and staticcheck
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## vectors: regenerate the test-vector files (deterministic; commit the result)
+vectors:
+	$(GO) generate ./vectors
+
+## spec: regenerate the human-readable spec (spec/EMSG.md) from the machine-readable files
+spec:
+	$(GO) test ./spec -run TestEMSGMarkdownIsGenerated -update
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## bench: protocol-library benchmarks, each beside the raw primitive it is built on
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./reference/protocol/...
+
+clean:
+	$(GO) clean -testcache
