@@ -12,7 +12,7 @@ func TestDecodeBytes(t *testing.T) {
 		wantOK bool
 	}{
 		// happy path
-		{"", "", true},          // the empty value
+		{"", "", true},           // the empty value
 		{"AQID", "010203", true}, // no padding needed
 		{"AQI", "0102", true},    // unpadded final group
 		{"-_8", "fbff", true},    // the URL-safe alphabet
