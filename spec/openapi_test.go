@@ -1,0 +1,362 @@
+package spec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// mustDocument loads api's document or fails the test.
+func mustDocument(t *testing.T, api API) *openapi3.T {
+	t.Helper()
+	doc, err := Document(api)
+	if err != nil {
+		t.Fatalf("Document(%s): %v", api, err)
+	}
+	return doc
+}
+
+// TestDocumentsLoad checks that each document loads with its schema files
+// resolved, validates as OpenAPI 3.1, and builds its validator.
+func TestDocumentsLoad(t *testing.T) {
+	for _, api := range APIs {
+		doc := mustDocument(t, api)
+		if doc.OpenAPI != "3.1.0" || !doc.IsOpenAPI31OrLater() {
+			t.Errorf("%s: openapi = %q, want 3.1.0", api, doc.OpenAPI)
+		}
+		if doc.Info == nil || doc.Info.Description == "" {
+			t.Errorf("%s: info.description is empty", api)
+		}
+		if _, err := validatorFor(api); err != nil {
+			t.Errorf("%s: validator: %v", api, err)
+		}
+	}
+	if _, err := Document("mail"); err == nil {
+		t.Error(`Document("mail") = nil error, want ErrUnknownAPI`)
+	}
+}
+
+// profileTags are the tags an operation may carry: the profiles.
+var profileTags = []string{"core", "federation", "groups", "sessions", "retention", "migration", "signals", "admin"}
+
+var camelCase = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+
+// TestOperationsWellFormed checks every operation of every document: a
+// unique camelCase operationId, a summary, a teaching description, profile
+// tags, a success response and documented error responses.
+func TestOperationsWellFormed(t *testing.T) {
+	seen := map[string]string{}
+	for _, api := range APIs {
+		doc := mustDocument(t, api)
+		for p, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				where := string(api) + " " + method + " " + p
+				if !camelCase.MatchString(op.OperationID) {
+					t.Errorf("%s: operationId %q is not camelCase", where, op.OperationID)
+				}
+				if prev, dup := seen[op.OperationID]; dup {
+					t.Errorf("%s: operationId %q also used by %s", where, op.OperationID, prev)
+				}
+				seen[op.OperationID] = where
+				if op.Summary == "" || len(op.Description) < 40 {
+					t.Errorf("%s: summary %q / description of %d chars: want both, description teaching", where, op.Summary, len(op.Description))
+				}
+				if len(op.Tags) == 0 {
+					t.Errorf("%s: no profile tag", where)
+				}
+				for _, tag := range op.Tags {
+					if !slices.Contains(profileTags, tag) {
+						t.Errorf("%s: tag %q is not a profile", where, tag)
+					}
+				}
+				checkResponses(t, where, op)
+			}
+		}
+	}
+}
+
+// checkResponses checks that op has a 1xx/2xx answer and that every error
+// answer uses the error schema with the codes of its status.
+func checkResponses(t *testing.T, where string, op *openapi3.Operation) {
+	t.Helper()
+	var success, failure int
+	for key, r := range op.Responses.Map() {
+		status, err := strconv.Atoi(key)
+		if err != nil {
+			t.Errorf("%s: response %q is not a status code", where, key)
+			continue
+		}
+		if status < 400 {
+			success++
+			continue
+		}
+		failure++
+		checkErrorResponse(t, where+" "+key, status, r.Value)
+	}
+	if success == 0 || failure == 0 {
+		t.Errorf("%s: %d success and %d error responses, want at least one of each", where, success, failure)
+	}
+	for _, generic := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		if op.Responses.Status(generic) == nil {
+			t.Errorf("%s: status %d is not documented", where, generic)
+		}
+	}
+}
+
+// checkErrorResponse checks one error answer: x-emsg-errors lists codes of
+// exactly this status (spec/errors.yaml), and the body schema is the error
+// schema restricted to those codes.
+func checkErrorResponse(t *testing.T, where string, status int, r *openapi3.Response) {
+	t.Helper()
+	codes := extensionCodes(r.Extensions["x-emsg-errors"])
+	if len(codes) == 0 {
+		t.Errorf("%s: no x-emsg-errors", where)
+	}
+	for _, code := range codes {
+		if want, ok := StatusOf(code); !ok || want != status {
+			t.Errorf("%s: code %q has status %d (known %v), not %d", where, code, want, ok, status)
+		}
+	}
+	media := r.Content.Get("application/json")
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		t.Fatalf("%s: no application/json schema", where)
+	}
+	s := media.Schema.Value
+	if len(s.AllOf) != 2 || s.AllOf[0].Ref != "../schemas/error.json" {
+		t.Fatalf("%s: schema is not allOf [error.json, codes]", where)
+	}
+	enum := s.AllOf[1].Value.Properties["error"].Value.Enum
+	if got := extensionCodes(enum); !slices.Equal(got, codes) {
+		t.Errorf("%s: schema codes %v != x-emsg-errors %v", where, got, codes)
+	}
+	if status == http.StatusTooManyRequests {
+		h := r.Headers["Retry-After"]
+		if h == nil || h.Value == nil || !h.Value.Required {
+			t.Errorf("%s: 429 without a required Retry-After header", where)
+		}
+	}
+}
+
+// extensionCodes reads a list of code strings.
+func extensionCodes(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, c := range list {
+		if s, ok := c.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestReferencesResolve checks every "$ref" of every document — including
+// those in extensions such as x-emsg-frames, which the loader does not
+// follow — against the schema files and the document's own components.
+func TestReferencesResolve(t *testing.T) {
+	for _, api := range APIs {
+		raw, err := fs.ReadFile(OpenAPIFS, "openapi/"+string(api)+".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := mustDocument(t, api)
+		tree := marshalTree(t, doc)
+		refs := collectRefs(tree, nil)
+		if len(refs) < 10 {
+			t.Fatalf("%s: only %d references found", api, len(refs))
+		}
+		for _, ref := range refs {
+			if err := resolveRef(tree, ref); err != nil {
+				t.Errorf("%s: $ref %q: %v", api, ref, err)
+			}
+			if !strings.Contains(string(raw), ref) {
+				t.Errorf("%s: $ref %q is not in the file as written", api, ref)
+			}
+		}
+	}
+}
+
+// marshalTree is doc as generic JSON (references kept as written).
+func marshalTree(t *testing.T, doc *openapi3.T) map[string]any {
+	t.Helper()
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree map[string]any
+	if err := json.Unmarshal(data, &tree); err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+// collectRefs lists every "$ref" string under node, sorted and unique.
+func collectRefs(node any, acc []string) []string {
+	switch n := node.(type) {
+	case map[string]any:
+		if r, ok := n["$ref"].(string); ok && !slices.Contains(acc, r) {
+			acc = append(acc, r)
+		}
+		for _, k := range slices.Sorted(maps.Keys(n)) {
+			acc = collectRefs(n[k], acc)
+		}
+	case []any:
+		for _, v := range n {
+			acc = collectRefs(v, acc)
+		}
+	}
+	return acc
+}
+
+// resolveRef follows ref: "#/..." inside tree, "../schemas/x.json#/..."
+// inside the schema file.
+func resolveRef(tree map[string]any, ref string) error {
+	file, frag, _ := strings.Cut(ref, "#")
+	var target any = tree
+	if file != "" {
+		name, ok := strings.CutPrefix(file, "../schemas/")
+		if !ok {
+			return errors.New("not a ../schemas/ file")
+		}
+		data, err := fs.ReadFile(SchemaFS, "schemas/"+name)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &target); err != nil {
+			return err
+		}
+	}
+	if frag == "" {
+		return nil
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		m, ok := target.(map[string]any)
+		if !ok || m[tok] == nil {
+			return fmt.Errorf("no %q", tok)
+		}
+		target = m[tok]
+	}
+	return nil
+}
+
+// TestInlinedSchemasCompile guards the validator against kin-openapi's
+// silent fallback to OpenAPI 3.0 semantics: every body and parameter schema
+// of the inlined copies must marshal without a "$ref" and compile as JSON
+// Schema 2020-12 on its own, exactly as kin-openapi compiles it.
+func TestInlinedSchemasCompile(t *testing.T) {
+	for _, api := range APIs {
+		v, err := validatorFor(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		err = v.doc.WalkSchemas(func(ptr string, sr *openapi3.SchemaRef) error {
+			if !strings.HasSuffix(ptr, "/schema") {
+				return openapi3.SkipSubtree // sub-schemas are checked with their root
+			}
+			n++
+			compileAlone(t, string(api)+ptr, sr)
+			return openapi3.SkipSubtree
+		})
+		if err != nil || n == 0 {
+			t.Errorf("%s: walked %d schemas: %v", api, n, err)
+		}
+	}
+}
+
+// compileAlone marshals sr and compiles it with no other resource.
+func compileAlone(t *testing.T, where string, sr *openapi3.SchemaRef) {
+	t.Helper()
+	data, err := json.Marshal(sr)
+	if err != nil {
+		t.Fatalf("%s: marshal: %v", where, err)
+	}
+	if strings.Contains(string(data), `"$ref"`) || strings.Contains(string(data), `"$id"`) {
+		t.Errorf("%s: inlined schema still has $ref or $id", where)
+		return
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource("mem:///schema.json", doc); err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	if _, err := c.Compile("mem:///schema.json"); err != nil {
+		t.Errorf("%s: does not compile alone: %v", where, err)
+	}
+}
+
+// contractOperations is every operation contract.md names, with its full
+// path. The documents must have exactly these.
+var contractOperations = map[API][]string{
+	ClientAPI: {
+		"GET /.well-known/emsg", "GET /emsg/v1/health",
+		"POST /emsg/v1/register", "POST /emsg/v1/login/challenge", "POST /emsg/v1/login", "POST /emsg/v1/logout",
+		"GET /emsg/v1/stream", "POST /emsg/v1/messages", "POST /emsg/v1/receipts",
+		"GET /emsg/v1/keys/{address}", "PUT /emsg/v1/keys",
+		"GET /emsg/v1/contacts", "POST /emsg/v1/contacts/requests", "GET /emsg/v1/contacts/requests",
+		"POST /emsg/v1/contacts/requests/{address}/accept", "POST /emsg/v1/contacts/requests/{address}/decline",
+		"DELETE /emsg/v1/contacts/{address}", "PUT /emsg/v1/contacts/{address}/block", "DELETE /emsg/v1/contacts/{address}/block",
+		"GET /emsg/v1/settings", "PATCH /emsg/v1/settings",
+		"GET /emsg/v1/favorites", "PUT /emsg/v1/favorites/{id}", "DELETE /emsg/v1/favorites/{id}",
+		"GET /emsg/v1/account/data", "POST /emsg/v1/account/import", "POST /emsg/v1/account/move", "POST /emsg/v1/account/delete",
+		"POST /emsg/v1/signals",
+		"POST /emsg/v1/groups", "GET /emsg/v1/groups", "GET /emsg/v1/groups/{group}", "PATCH /emsg/v1/groups/{group}",
+		"DELETE /emsg/v1/groups/{group}", "POST /emsg/v1/groups/{group}/invites", "POST /emsg/v1/groups/{group}/join",
+		"POST /emsg/v1/groups/{group}/leave", "POST /emsg/v1/groups/{group}/kick",
+		"PUT /emsg/v1/groups/{group}/members/{address}/role",
+		"POST /emsg/v1/sessions/{id}/end", "GET /emsg/v1/sessions/{id}/ws",
+	},
+	FederationAPI: {
+		"POST /emsg/v1/federation/inbox", "GET /emsg/v1/federation/keys/{address}", "POST /emsg/v1/federation/signals",
+	},
+	AdminAPI: {
+		"POST /emsg/v1/admin/invites", "GET /emsg/v1/admin/accounts",
+		"POST /emsg/v1/admin/accounts/{address}/suspend", "POST /emsg/v1/admin/accounts/{address}/unsuspend",
+		"DELETE /emsg/v1/admin/accounts/{address}", "GET /emsg/v1/admin/stats",
+		"GET /emsg/v1/admin/policy", "PUT /emsg/v1/admin/policy",
+	},
+}
+
+// TestContractOperations checks that the documents have every operation of
+// the contract and no other.
+func TestContractOperations(t *testing.T) {
+	for _, api := range APIs {
+		var got []string
+		for _, op := range Operations(api) {
+			got = append(got, op.Method+" "+op.Path)
+			if op.API != api || op.OperationID == "" || op.Summary == "" || len(op.Tags) == 0 {
+				t.Errorf("%s: incomplete %+v", api, op)
+			}
+		}
+		want := slices.Sorted(slices.Values(contractOperations[api]))
+		slices.Sort(got)
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: missing %s", api, w)
+			}
+		}
+		for _, g := range got {
+			if !slices.Contains(want, g) {
+				t.Errorf("%s: %s is not in the contract", api, g)
+			}
+		}
+	}
+	if Operations("mail") != nil {
+		t.Error(`Operations("mail") != nil`)
+	}
+}
