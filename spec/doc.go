@@ -51,19 +51,28 @@
 //
 // openapi/*.yaml are OpenAPI 3.1 documents for the client–server API (base
 // /emsg/v1, plus /.well-known/emsg) and the server–server federation API
-// (base /emsg/v1/federation). Their request and response bodies refer to the
-// schemas above by relative file name, so each object is defined once. The
-// conformance suites validate every request they send and every response
-// they receive against the operation it belongs to.
+// (base /emsg/v1/federation), and the admin API an operator key signs.
+// Their request and response bodies refer to the schemas above by relative
+// file name, so each object is defined once. [Document] returns a parsed
+// document and [Operations] lists its operations; [ValidateExchange] checks
+// one request and its response against the operation they belong to (path,
+// parameters, required headers, documented status, body, and the error codes
+// that status may carry), returning an [*ExchangeError] that says which
+// phase failed. The conformance suites run it on every exchange they make.
 //
 // # Requirements
 //
 // requirements.yaml is the catalogue of normative statements: one entry per
 // MUST, SHOULD or MAY, with a stable ID (ADDR-SYNTAX-01, FED-SPOOF-01), its
 // level, the profile it belongs to (core, federation, groups, sessions,
-// retention, migration, client) and its text. EMSG.md, the human-readable
-// specification, is generated from it and from the schemas, so the prose and
-// the machine-readable files say the same thing.
+// retention, migration, client) and its text, grouped in sections whose
+// prose teaches the formats and algorithms. [Catalogue] returns the
+// sections; [RequirementByID], [RequirementsByProfile] and
+// [RequirementsByLevel] look statements up. EMSG.md, the human-readable
+// specification, is generated from the catalogue, the error codes, the
+// schemas and the operations (`make spec`), and a golden test fails when it
+// is out of date, so the prose and the machine-readable files say the same
+// thing.
 //
 // # How the conformance suites use this package
 //

@@ -55,7 +55,7 @@ func TestEnumsCoverContract(t *testing.T) {
 		// group request operations
 		{"fed-item", []string{"$defs", "group_request", "properties", "op"}, []string{"join", "leave", "invite", "kick", "role", "rename", "dissolve"}},
 		// receipt kinds
-		{"receipt", []string{"properties", "kind"}, []string{"delivered", "read", "expired"}},
+		{"receipt", []string{"properties", "kind"}, []string{"delivered", "read", "expired", "failed"}},
 		// contact states
 		{"contact", []string{"properties", "state"}, []string{"accepted", "blocked", "pending_out", "pending_in"}},
 		// federation result statuses
