@@ -23,7 +23,7 @@
 // first. Embedded key bundles are read by [keys.ParseBundle], which also
 // checks their own signatures, so a broken bundle is rejected while parsing
 // with the defect package keys gives it, in a field such as
-// "contacts.1.bundle". Field paths are dotted member names and indexes.
+// "/contacts/1/bundle". Field paths are JSON Pointers (RFC 6901).
 //
 // # Verifying
 //

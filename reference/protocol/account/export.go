@@ -4,10 +4,10 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -113,7 +113,7 @@ func (e *Export) fields() any {
 // ParseExport decodes an export strictly and remembers raw for
 // [Export.Verify]. Embedded bundles are read by [keys.ParseBundle], which
 // also checks their own signatures, so a broken bundle is reported here
-// with the defect keys gives it (field "contacts.3.bundle").
+// with the defect keys gives it (field "/contacts/3/bundle").
 func ParseExport(raw []byte) (*Export, error) {
 	e, err := parseExport(raw)
 	if err != nil {
@@ -127,59 +127,56 @@ func parseExport(raw []byte) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Export{Address: r.address("address"), Bundle: r.bundle("bundle")}
+	e := &Export{Address: r.Address("address"), Bundle: readBundle(r, "bundle")}
 	e.Contacts = readList(r, "contacts", readContact)
 	e.Groups = readList(r, "groups", readGroup)
 	e.Settings = readSettings(r)
 	e.Favorites = readList(r, "favorites", readFavorite)
-	e.Created, e.Sig, e.raw = r.millis("created"), r.bytes("sig", ed25519.SignatureSize), clone(raw)
-	if r.err != nil {
-		return nil, r.err
+	e.Created, e.Sig, e.raw = r.Millis("created"), r.Bytes("sig", ed25519.SignatureSize), clone(raw)
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	return e, e.check()
 }
 
 // readList reads the array member name element by element.
-func readList[T any](r *reader, name string, read func(r *reader, raw json.RawMessage, where string) T) []T {
-	elems := r.array(name)
+func readList[T any](r *strict.Reader, name string, read func(r *strict.Reader, raw json.RawMessage, where string) T) []T {
+	elems := r.Array(name)
 	out := make([]T, 0, len(elems))
-	for i, raw := range elems {
-		out = append(out, read(r, raw, join(name, strconv.Itoa(i))))
+	for _, e := range elems {
+		out = append(out, read(r, e.Raw, e.Where))
 	}
 	return out
 }
 
-func readContact(r *reader, raw json.RawMessage, where string) Contact {
-	n := r.nested(raw, where, contactMembers)
-	c := Contact{Address: n.address("address"), Bundle: n.bundle("bundle"), State: n.oneOf("state", StateAccepted, StateBlocked)}
-	r.fail(n.err)
+func readContact(r *strict.Reader, raw json.RawMessage, where string) Contact {
+	n := r.Object(raw, where, strict.Shape{Members: contactMembers})
+	c := Contact{Address: n.Address("address"), Bundle: readBundle(n, "bundle"), State: n.OneOf("state", StateAccepted, StateBlocked)}
 	return c
 }
 
-func readGroup(r *reader, raw json.RawMessage, where string) Group {
-	n := r.nested(raw, where, groupMembers)
-	g := Group{Address: n.address("address"), Role: n.oneOf("role", RoleOwner, RoleAdmin, RoleMember)}
-	r.fail(n.err)
+func readGroup(r *strict.Reader, raw json.RawMessage, where string) Group {
+	n := r.Object(raw, where, strict.Shape{Members: groupMembers})
+	g := Group{Address: n.Address("address"), Role: n.OneOf("role", RoleOwner, RoleAdmin, RoleMember)}
 	return g
 }
 
 // readFavorite keeps a favorite as received; it must be a JSON object (an
 // envelope, which the importer checks with the envelope package).
-func readFavorite(r *reader, raw json.RawMessage, where string) json.RawMessage {
-	if r.err == nil && (len(raw) == 0 || raw[0] != '{') {
-		r.fail(wire.Errorf(wire.Malformed, where, "a favorite must be an envelope object"))
+func readFavorite(r *strict.Reader, raw json.RawMessage, where string) json.RawMessage {
+	if r.Err() == nil && (len(raw) == 0 || raw[0] != '{') {
+		r.Fail(wire.Errorf(wire.Malformed, where, "a favorite must be an envelope object"))
 	}
 	return raw
 }
 
-func readSettings(r *reader) Settings {
-	n := r.nested(r.obj["settings"], "settings", settingsMembers)
-	s := Settings{AcceptStrangers: n.bool("accept_strangers"), AcceptRequests: n.bool("accept_requests"),
-		TTL: n.int("ttl"), Typing: n.bool("typing"), Presence: n.bool("presence")}
-	if n.err == nil && s.TTL < 1 {
-		n.fail(wire.Errorf(wire.Malformed, "settings.ttl", "ttl %d must be at least 1 second", s.TTL))
+func readSettings(r *strict.Reader) Settings {
+	n := r.Member("settings", strict.Shape{Members: settingsMembers})
+	s := Settings{AcceptStrangers: n.Bool("accept_strangers"), AcceptRequests: n.Bool("accept_requests"),
+		TTL: n.Int("ttl"), Typing: n.Bool("typing"), Presence: n.Bool("presence")}
+	if n.Err() == nil && s.TTL < 1 {
+		n.Fail(wire.Errorf(wire.Malformed, "/settings/ttl", "ttl %d must be at least 1 second", s.TTL))
 	}
-	r.fail(n.err)
 	return s
 }
 
@@ -188,11 +185,11 @@ func readSettings(r *reader) Settings {
 // contact or group appears twice, states and roles are known (all
 // malformed).
 func (e *Export) check() error {
-	if err := checkAddress("address", e.Address); err != nil {
+	if err := checkAddress("/address", e.Address); err != nil {
 		return err
 	}
 	if e.Bundle.Address != e.Address {
-		return wire.Errorf(wire.Malformed, "bundle", "bundle is for %s, the export is of %s", e.Bundle.Address, e.Address)
+		return wire.Errorf(wire.Malformed, "/bundle", "bundle is for %s, the export is of %s", e.Bundle.Address, e.Address)
 	}
 	if err := checkContacts(e.Contacts); err != nil {
 		return err
@@ -203,14 +200,14 @@ func (e *Export) check() error {
 func checkContacts(cs []Contact) error {
 	seen := make(map[address.Address]bool, len(cs))
 	for i, c := range cs {
-		where := "contacts." + strconv.Itoa(i)
+		where := strict.Index("/contacts", i)
 		switch {
 		case c.Bundle.Address != c.Address:
-			return wire.Errorf(wire.Malformed, where+".bundle", "bundle is for %s, the contact is %s", c.Bundle.Address, c.Address)
+			return wire.Errorf(wire.Malformed, strict.Pointer(where, "bundle"), "bundle is for %s, the contact is %s", c.Bundle.Address, c.Address)
 		case c.State != StateAccepted && c.State != StateBlocked:
-			return wire.Errorf(wire.Malformed, where+".state", "unknown state %.40q", c.State)
+			return wire.Errorf(wire.Malformed, strict.Pointer(where, "state"), "unknown state %.40q", c.State)
 		case seen[c.Address]:
-			return wire.Errorf(wire.Malformed, where+".address", "contact %s appears twice", c.Address)
+			return wire.Errorf(wire.Malformed, strict.Pointer(where, "address"), "contact %s appears twice", c.Address)
 		}
 		seen[c.Address] = true
 	}
@@ -220,12 +217,12 @@ func checkContacts(cs []Contact) error {
 func checkGroups(gs []Group) error {
 	seen := make(map[address.Address]bool, len(gs))
 	for i, g := range gs {
-		where := "groups." + strconv.Itoa(i)
+		where := strict.Index("/groups", i)
 		switch {
 		case g.Role != RoleOwner && g.Role != RoleAdmin && g.Role != RoleMember:
-			return wire.Errorf(wire.Malformed, where+".role", "unknown role %.40q", g.Role)
+			return wire.Errorf(wire.Malformed, strict.Pointer(where, "role"), "unknown role %.40q", g.Role)
 		case seen[g.Address]:
-			return wire.Errorf(wire.Malformed, where+".address", "group %s appears twice", g.Address)
+			return wire.Errorf(wire.Malformed, strict.Pointer(where, "address"), "group %s appears twice", g.Address)
 		}
 		seen[g.Address] = true
 	}
@@ -255,11 +252,11 @@ func (e *Export) verify(pub ed25519.PublicKey) error {
 		return err
 	}
 	if err := e.Bundle.Verify(); err != nil {
-		return at("bundle", err)
+		return strict.At("/bundle", err)
 	}
 	for i, c := range e.Contacts {
 		if err := c.Bundle.Verify(); err != nil {
-			return at("contacts."+strconv.Itoa(i)+".bundle", err)
+			return strict.At(strict.Pointer(strict.Index("/contacts", i), "bundle"), err)
 		}
 	}
 	return nil

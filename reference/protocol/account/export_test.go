@@ -58,28 +58,28 @@ func TestExport(t *testing.T) {
 		{"a setting changed after signing", mutate(t, f.raw, set(`false`, "settings", "typing")), key, wire.BadSignature, "*"},
 		{"a contact's state changed after signing", mutate(t, f.raw, set(`"accepted"`, "contacts", 1, "state")), key, wire.BadSignature, "*"},
 		// sad path: version and type
-		{"version 2", mutate(t, f.raw, set(`2`, "v")), key, wire.UnsupportedVersion, "v"},
-		{"version 2 with a member v1 lacks", mutate(t, f.raw, func(m map[string]any) { m["v"], m["devices"] = 2, []any{} }), key, wire.UnsupportedVersion, "v"},
-		{"missing version", mutate(t, f.raw, drop("v")), key, wire.Malformed, "v"},
-		{"version a string", mutate(t, f.raw, set(`"1"`, "v")), key, wire.Malformed, "v"},
-		{"type of a move notice", mutate(t, f.raw, set(`"move"`, "type")), key, wire.Malformed, "type"},
+		{"version 2", mutate(t, f.raw, set(`2`, "v")), key, wire.UnsupportedVersion, "/v"},
+		{"version 2 with a member v1 lacks", mutate(t, f.raw, func(m map[string]any) { m["v"], m["devices"] = 2, []any{} }), key, wire.UnsupportedVersion, "/v"},
+		{"missing version", mutate(t, f.raw, drop("v")), key, wire.Malformed, "/v"},
+		{"version a string", mutate(t, f.raw, set(`"1"`, "v")), key, wire.Malformed, "/v"},
+		{"type of a move notice", mutate(t, f.raw, set(`"move"`, "type")), key, wire.Malformed, "/type"},
 		// sad path: members
-		{"unknown member", mutate(t, f.raw, set(`[]`, "devices")), key, wire.Malformed, "devices"},
-		{"contacts not an array", mutate(t, f.raw, set(`{}`, "contacts")), key, wire.Malformed, "contacts"},
-		{"contact with an unknown member", mutate(t, f.raw, set(`"hi"`, "contacts", 0, "note")), key, wire.Malformed, "contacts.0.note"},
-		{"contact pending", mutate(t, f.raw, set(`"pending_out"`, "contacts", 0, "state")), key, wire.Malformed, "contacts.0.state"},
-		{"contact whose bundle is someone else's", mutate(t, f.raw, set(`"dave#b.test"`, "contacts", 0, "address")), key, wire.Malformed, "contacts.0.bundle"},
-		{"contact twice", mutate(t, f.raw, func(m map[string]any) { c := m["contacts"].([]any); m["contacts"] = append(c, c[0]) }), key, wire.Malformed, "contacts.2.address"},
-		{"contact bundle's signature broken", mutate(t, f.raw, set(`"`+wire.EncodeBytes(f.carol.Bundle().BoxKey)+`"`, "contacts", 0, "bundle", "box_key")), key, wire.BadSignature, "contacts.0.bundle"},
-		{"own bundle of a low-order box key", mutate(t, f.raw, set(`"`+wire.EncodeBytes(make([]byte, 32))+`"`, "bundle", "box_key")), key, wire.BadKey, "bundle"},
-		{"own bundle of another account", mutate(t, f.raw, set(`"alice#b.test"`, "address")), key, wire.Malformed, "bundle"},
-		{"group role guest", mutate(t, f.raw, set(`"guest"`, "groups", 0, "role")), key, wire.Malformed, "groups.0.role"},
-		{"group address invalid", mutate(t, f.raw, set(`"team"`, "groups", 0, "address")), key, wire.BadAddress, "groups.0.address"},
-		{"settings missing ttl", mutate(t, f.raw, drop("settings", "ttl")), key, wire.Malformed, "settings.ttl"},
-		{"settings ttl zero", mutate(t, f.raw, set(`0`, "settings", "ttl")), key, wire.Malformed, "settings.ttl"},
-		{"settings typing a string", mutate(t, f.raw, set(`"yes"`, "settings", "typing")), key, wire.Malformed, "settings.typing"},
-		{"settings with an unknown member", mutate(t, f.raw, set(`true`, "settings", "receipts")), key, wire.Malformed, "settings.receipts"},
-		{"favorite not an object", mutate(t, f.raw, set(`["x"]`, "favorites")), key, wire.Malformed, "favorites.0"},
+		{"unknown member", mutate(t, f.raw, set(`[]`, "devices")), key, wire.Malformed, "/devices"},
+		{"contacts not an array", mutate(t, f.raw, set(`{}`, "contacts")), key, wire.Malformed, "/contacts"},
+		{"contact with an unknown member", mutate(t, f.raw, set(`"hi"`, "contacts", 0, "note")), key, wire.Malformed, "/contacts/0/note"},
+		{"contact pending", mutate(t, f.raw, set(`"pending_out"`, "contacts", 0, "state")), key, wire.Malformed, "/contacts/0/state"},
+		{"contact whose bundle is someone else's", mutate(t, f.raw, set(`"dave#b.test"`, "contacts", 0, "address")), key, wire.Malformed, "/contacts/0/bundle"},
+		{"contact twice", mutate(t, f.raw, func(m map[string]any) { c := m["contacts"].([]any); m["contacts"] = append(c, c[0]) }), key, wire.Malformed, "/contacts/2/address"},
+		{"contact bundle's signature broken", mutate(t, f.raw, set(`"`+wire.EncodeBytes(f.carol.Bundle().BoxKey)+`"`, "contacts", 0, "bundle", "box_key")), key, wire.BadSignature, "/contacts/0/bundle"},
+		{"own bundle of a low-order box key", mutate(t, f.raw, set(`"`+wire.EncodeBytes(make([]byte, 32))+`"`, "bundle", "box_key")), key, wire.BadKey, "/bundle"},
+		{"own bundle of another account", mutate(t, f.raw, set(`"alice#b.test"`, "address")), key, wire.Malformed, "/bundle"},
+		{"group role guest", mutate(t, f.raw, set(`"guest"`, "groups", 0, "role")), key, wire.Malformed, "/groups/0/role"},
+		{"group address invalid", mutate(t, f.raw, set(`"team"`, "groups", 0, "address")), key, wire.BadAddress, "/groups/0/address"},
+		{"settings missing ttl", mutate(t, f.raw, drop("settings", "ttl")), key, wire.Malformed, "/settings/ttl"},
+		{"settings ttl zero", mutate(t, f.raw, set(`0`, "settings", "ttl")), key, wire.Malformed, "/settings/ttl"},
+		{"settings typing a string", mutate(t, f.raw, set(`"yes"`, "settings", "typing")), key, wire.Malformed, "/settings/typing"},
+		{"settings with an unknown member", mutate(t, f.raw, set(`true`, "settings", "receipts")), key, wire.Malformed, "/settings/receipts"},
+		{"favorite not an object", mutate(t, f.raw, set(`["x"]`, "favorites")), key, wire.Malformed, "/favorites/0"},
 		{"favorite with a float", mutate(t, f.raw, set(`[{"ts":1.5}]`, "favorites")), key, wire.BadEncoding, "/favorites/0/ts"},
 	}
 	for _, tt := range tests {
@@ -138,9 +138,9 @@ func TestExportVerifyChecksBuiltBundles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewExport: %v", err)
 			}
-			wantDefect(t, e.Verify(pub(f.alice)), tt.want, "contacts.0.bundle")
+			wantDefect(t, e.Verify(pub(f.alice)), tt.want, "/contacts/0/bundle")
 			_, err = ParseExport(mustBytes(t, e))
-			wantDefect(t, err, tt.want, "contacts.0.bundle")
+			wantDefect(t, err, tt.want, "/contacts/0/bundle")
 		})
 	}
 }

@@ -44,11 +44,11 @@ func NewLoginProof(deps wire.Deps, addr address.Address, signKey ed25519.Private
 }
 
 func (p *LoginProof) sign(key ed25519.PrivateKey) error {
-	if err := checkAddress("address", p.Address); err != nil {
+	if err := checkAddress("/address", p.Address); err != nil {
 		return err
 	}
 	if len(p.Challenge) != ChallengeSize {
-		return wire.Errorf(wire.Malformed, "challenge", "got %d bytes, want %d", len(p.Challenge), ChallengeSize)
+		return wire.Errorf(wire.Malformed, "/challenge", "got %d bytes, want %d", len(p.Challenge), ChallengeSize)
 	}
 	if err := checkDomain("domain", p.Domain); err != nil {
 		return err
@@ -73,12 +73,12 @@ func ParseLoginProof(raw []byte) (*LoginProof, error) {
 		return nil, fmt.Errorf("parse login proof: %w", err)
 	}
 	p := &LoginProof{
-		Address: r.address("address"), Challenge: r.bytes("challenge", ChallengeSize),
-		Domain: r.domain("domain"), TS: r.millis("ts"), Sig: r.bytes("sig", ed25519.SignatureSize),
+		Address: r.Address("address"), Challenge: r.Bytes("challenge", ChallengeSize),
+		Domain: r.Domain("domain"), TS: r.Millis("ts"), Sig: r.Bytes("sig", ed25519.SignatureSize),
 		raw: clone(raw),
 	}
-	if r.err != nil {
-		return nil, fmt.Errorf("parse login proof: %w", r.err)
+	if r.Err() != nil {
+		return nil, fmt.Errorf("parse login proof: %w", r.Err())
 	}
 	return p, nil
 }

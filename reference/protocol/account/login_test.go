@@ -59,16 +59,16 @@ func TestParseLoginProofInvalid(t *testing.T) {
 		field string
 	}{
 		// sad path
-		{"type of a delete notice", set(`"delete"`, "type"), wire.Malformed, "type"},
-		{"missing type", drop("type"), wire.Malformed, "type"},
-		{"unknown member", set(`"x"`, "device"), wire.Malformed, "device"},
-		{"missing challenge", drop("challenge"), wire.Malformed, "challenge"},
-		{"challenge of 16 bytes", set(`"`+wire.EncodeBytes(make([]byte, 16))+`"`, "challenge"), wire.Malformed, "challenge"},
-		{"domain upper-case", set(`"A.test"`, "domain"), wire.BadAddress, "domain"},
-		{"address with two separators", set(`"a#b#a.test"`, "address"), wire.BadAddress, "address"},
-		{"ts a string", set(`"1"`, "ts"), wire.Malformed, "ts"},
+		{"type of a delete notice", set(`"delete"`, "type"), wire.Malformed, "/type"},
+		{"missing type", drop("type"), wire.Malformed, "/type"},
+		{"unknown member", set(`"x"`, "device"), wire.Malformed, "/device"},
+		{"missing challenge", drop("challenge"), wire.Malformed, "/challenge"},
+		{"challenge of 16 bytes", set(`"`+wire.EncodeBytes(make([]byte, 16))+`"`, "challenge"), wire.Malformed, "/challenge"},
+		{"domain upper-case", set(`"A.test"`, "domain"), wire.BadAddress, "/domain"},
+		{"address with two separators", set(`"a#b#a.test"`, "address"), wire.BadAddress, "/address"},
+		{"ts a string", set(`"1"`, "ts"), wire.Malformed, "/ts"},
 		{"ts out of range", set(`9007199254740992`, "ts"), wire.BadEncoding, "/ts"},
-		{"sig missing", drop("sig"), wire.Malformed, "sig"},
+		{"sig missing", drop("sig"), wire.Malformed, "/sig"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -48,14 +49,14 @@ func NewMoveNotice(deps wire.Deps, from address.Address, oldSignKey ed25519.Priv
 // check is the consistency a notice needs beyond its shape: From and To
 // differ (malformed "to") and the bundle is To's (malformed "bundle").
 func (n *MoveNotice) check() error {
-	if err := checkAddress("from", n.From); err != nil {
+	if err := checkAddress("/from", n.From); err != nil {
 		return err
 	}
 	if n.From == n.To {
-		return wire.Errorf(wire.Malformed, "to", "an account cannot move to its own address %s", n.To)
+		return wire.Errorf(wire.Malformed, "/to", "an account cannot move to its own address %s", n.To)
 	}
 	if n.Bundle.Address != n.To {
-		return wire.Errorf(wire.Malformed, "bundle", "bundle is for %s, the move is to %s", n.Bundle.Address, n.To)
+		return wire.Errorf(wire.Malformed, "/bundle", "bundle is for %s, the move is to %s", n.Bundle.Address, n.To)
 	}
 	return nil
 }
@@ -83,10 +84,10 @@ func parseMove(raw []byte) (*MoveNotice, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &MoveNotice{From: r.address("from"), To: r.address("to"), Bundle: r.bundle("bundle"),
-		TS: r.millis("ts"), Sig: r.bytes("sig", ed25519.SignatureSize), raw: clone(raw)}
-	if r.err != nil {
-		return nil, r.err
+	n := &MoveNotice{From: r.Address("from"), To: r.Address("to"), Bundle: readBundle(r, "bundle"),
+		TS: r.Millis("ts"), Sig: r.Bytes("sig", ed25519.SignatureSize), raw: clone(raw)}
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	return n, n.check()
 }
@@ -110,7 +111,7 @@ func (n *MoveNotice) verify(oldPub ed25519.PublicKey) error {
 		return err
 	}
 	if err := n.Bundle.Verify(); err != nil {
-		return at("bundle", err)
+		return strict.At("/bundle", err)
 	}
 	return nil
 }

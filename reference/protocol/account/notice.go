@@ -30,7 +30,7 @@ type deleteFields DeleteNotice
 // NewDeleteNotice signs the deletion of addr with its sign key; ts is deps.Now.
 func NewDeleteNotice(deps wire.Deps, addr address.Address, signKey ed25519.PrivateKey) (*DeleteNotice, error) {
 	n := &DeleteNotice{Address: addr, TS: deps.Millis()}
-	err := checkAddress("address", addr)
+	err := checkAddress("/address", addr)
 	if err == nil {
 		n.raw, err = signObject(n.fields, &n.Sig, signKey)
 	}
@@ -54,9 +54,9 @@ func ParseDeleteNotice(raw []byte) (*DeleteNotice, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse delete notice: %w", err)
 	}
-	n := &DeleteNotice{Address: r.address("address"), TS: r.millis("ts"), Sig: r.bytes("sig", ed25519.SignatureSize), raw: clone(raw)}
-	if r.err != nil {
-		return nil, fmt.Errorf("parse delete notice: %w", r.err)
+	n := &DeleteNotice{Address: r.Address("address"), TS: r.Millis("ts"), Sig: r.Bytes("sig", ed25519.SignatureSize), raw: clone(raw)}
+	if r.Err() != nil {
+		return nil, fmt.Errorf("parse delete notice: %w", r.Err())
 	}
 	return n, nil
 }

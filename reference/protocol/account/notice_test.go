@@ -30,11 +30,11 @@ func TestDeleteNotice(t *testing.T) {
 		{"another account's key", raw, pub(bob), wire.BadSignature, "*"},
 		{"address changed after signing", mutate(t, raw, set(`"bob#b.test"`, "address")), pub(alice), wire.BadSignature, "*"},
 		// sad path: decoding
-		{"type of a move notice", mutate(t, raw, set(`"move"`, "type")), pub(alice), wire.Malformed, "type"},
-		{"unknown member", mutate(t, raw, set(`"soon"`, "reason")), pub(alice), wire.Malformed, "reason"},
-		{"missing address", mutate(t, raw, drop("address")), pub(alice), wire.Malformed, "address"},
-		{"null ts", mutate(t, raw, set(`null`, "ts")), pub(alice), wire.Malformed, "ts"},
-		{"negative ts", mutate(t, raw, set(`-5`, "ts")), pub(alice), wire.Malformed, "ts"},
+		{"type of a move notice", mutate(t, raw, set(`"move"`, "type")), pub(alice), wire.Malformed, "/type"},
+		{"unknown member", mutate(t, raw, set(`"soon"`, "reason")), pub(alice), wire.Malformed, "/reason"},
+		{"missing address", mutate(t, raw, drop("address")), pub(alice), wire.Malformed, "/address"},
+		{"null ts", mutate(t, raw, set(`null`, "ts")), pub(alice), wire.Malformed, "/ts"},
+		{"negative ts", mutate(t, raw, set(`-5`, "ts")), pub(alice), wire.Malformed, "/ts"},
 		{"not an object", []byte(`"delete"`), pub(alice), wire.Malformed, ""},
 	}
 	for _, tt := range tests {
@@ -82,14 +82,14 @@ func TestMoveNotice(t *testing.T) {
 		{"verified with the new key", f.raw, pub(f.next), wire.BadSignature, "*"},
 		{"ts changed after signing", mutate(t, f.raw, set(`1`, "ts")), pub(f.old), wire.BadSignature, "*"},
 		// sad path: decoding
-		{"new bundle's box key changed", mutate(t, f.raw, set(`"`+wire.EncodeBytes(other.BoxKey)+`"`, "bundle", "box_key")), pub(f.old), wire.BadSignature, "bundle"},
-		{"new bundle of a low-order box key", mutate(t, f.raw, set(`"`+wire.EncodeBytes(make([]byte, 32))+`"`, "bundle", "box_key")), pub(f.old), wire.BadKey, "bundle"},
-		{"new bundle with an unknown member", mutate(t, f.raw, set(`1`, "bundle", "x")), pub(f.old), wire.Malformed, "bundle"},
-		{"to differs from the bundle's address", mutate(t, f.raw, set(`"alice#d.test"`, "to")), pub(f.old), wire.Malformed, "bundle"},
-		{"from equals to", mutate(t, f.raw, set(`"alice#c.test"`, "from")), pub(f.old), wire.Malformed, "to"},
-		{"type of an export", mutate(t, f.raw, set(`"export"`, "type")), pub(f.old), wire.Malformed, "type"},
-		{"missing bundle", mutate(t, f.raw, drop("bundle")), pub(f.old), wire.Malformed, "bundle"},
-		{"bundle not an object", mutate(t, f.raw, set(`[]`, "bundle")), pub(f.old), wire.Malformed, "bundle"},
+		{"new bundle's box key changed", mutate(t, f.raw, set(`"`+wire.EncodeBytes(other.BoxKey)+`"`, "bundle", "box_key")), pub(f.old), wire.BadSignature, "/bundle"},
+		{"new bundle of a low-order box key", mutate(t, f.raw, set(`"`+wire.EncodeBytes(make([]byte, 32))+`"`, "bundle", "box_key")), pub(f.old), wire.BadKey, "/bundle"},
+		{"new bundle with an unknown member", mutate(t, f.raw, set(`1`, "bundle", "x")), pub(f.old), wire.Malformed, "/bundle"},
+		{"to differs from the bundle's address", mutate(t, f.raw, set(`"alice#d.test"`, "to")), pub(f.old), wire.Malformed, "/bundle"},
+		{"from equals to", mutate(t, f.raw, set(`"alice#c.test"`, "from")), pub(f.old), wire.Malformed, "/to"},
+		{"type of an export", mutate(t, f.raw, set(`"export"`, "type")), pub(f.old), wire.Malformed, "/type"},
+		{"missing bundle", mutate(t, f.raw, drop("bundle")), pub(f.old), wire.Malformed, "/bundle"},
+		{"bundle not an object", mutate(t, f.raw, set(`[]`, "bundle")), pub(f.old), wire.Malformed, "/bundle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,8 +116,8 @@ func TestMoveNoticeVerifyChecksBuiltNotices(t *testing.T) {
 		field string
 	}{
 		// sad path
-		{"from equals to", MoveNotice{From: f.next.Address(), To: f.next.Address(), Bundle: f.next.Bundle()}, wire.Malformed, "to"},
-		{"bundle of another address", MoveNotice{From: f.old.Address(), To: address.MustParse("x#d.test"), Bundle: f.next.Bundle()}, wire.Malformed, "bundle"},
+		{"from equals to", MoveNotice{From: f.next.Address(), To: f.next.Address(), Bundle: f.next.Bundle()}, wire.Malformed, "/to"},
+		{"bundle of another address", MoveNotice{From: f.old.Address(), To: address.MustParse("x#d.test"), Bundle: f.next.Bundle()}, wire.Malformed, "/bundle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantDefect(t, tt.n.Verify(pub(f.old)), tt.want, tt.field) })
@@ -127,10 +127,10 @@ func TestMoveNoticeVerifyChecksBuiltNotices(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewMoveNotice: %v", err)
 	}
-	t.Run("new bundle's own signature broken", func(t *testing.T) { wantDefect(t, n.Verify(pub(f.old)), wire.BadSignature, "bundle") })
+	t.Run("new bundle's own signature broken", func(t *testing.T) { wantDefect(t, n.Verify(pub(f.old)), wire.BadSignature, "/bundle") })
 	t.Run("the same notice parsed", func(t *testing.T) {
 		_, err := ParseMoveNotice(mustBytes(t, n))
-		wantDefect(t, err, wire.BadSignature, "bundle")
+		wantDefect(t, err, wire.BadSignature, "/bundle")
 	})
 }
 

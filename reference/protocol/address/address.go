@@ -37,9 +37,10 @@ func (a Address) MarshalText() ([]byte, error) {
 	return []byte(s), nil
 }
 
-// UnmarshalText parses the wire form with [Parse].
+// UnmarshalText parses the wire form with [ParseCanonical]: an address
+// decoded from a protocol object must already be canonical.
 func (a *Address) UnmarshalText(text []byte) error {
-	p, err := Parse(string(text))
+	p, err := ParseCanonical(string(text))
 	if err != nil {
 		return err
 	}

@@ -185,8 +185,8 @@ func TestReasonsCovered(t *testing.T) {
 		}
 		seen[r] = true
 	}
-	if len(Reasons) != 17 {
-		t.Errorf("len(Reasons) = %d, want the 17 reasons of the contract", len(Reasons))
+	if len(Reasons) != 18 {
+		t.Errorf("len(Reasons) = %d, want the 17 grammar reasons and not_canonical", len(Reasons))
 	}
 }
 
@@ -243,11 +243,16 @@ func TestJSON(t *testing.T) {
 		t.Errorf("Marshal = %s, want %s", raw, want)
 	}
 	var out msg
-	if err := json.Unmarshal([]byte(`{"from":"Alice#A.test","keys":{"BOB#b.test":2}}`), &out); err != nil {
+	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.From != in.From || out.Keys[MustParse("bob#b.test")] != 2 {
-		t.Errorf("Unmarshal = %#v, want folded addresses", out)
+	if out.From != in.From || out.Keys[MustParse("bob#b.test")] != 1 {
+		t.Errorf("Unmarshal = %#v, want %#v", out, in)
+	}
+	// Objects carry canonical addresses; a map key is no exception.
+	err = json.Unmarshal([]byte(`{"from":"alice#a.test","keys":{"BOB#b.test":2}}`), &out)
+	if ReasonOf(err) != NotCanonical {
+		t.Errorf("upper-case map key: got %v, want reason not_canonical", err)
 	}
 }
 

@@ -31,6 +31,35 @@ func Parse(s string) (Address, error) {
 	return Address{Local: local, Domain: domain}, nil
 }
 
+// ParseCanonical parses an address carried inside a protocol object. Objects
+// are signed and compared byte for byte, so their addresses must already be
+// in canonical form: a valid address written any other way (in upper case)
+// is rejected with reason [NotCanonical] rather than folded. [Parse] is for
+// what people type and for URL path parameters.
+func ParseCanonical(s string) (Address, error) {
+	a, err := Parse(s)
+	if err != nil {
+		return Address{}, err
+	}
+	if a.String() != s {
+		return Address{}, reject(NotCanonical, s, "write it in lower case, as %q", a.String())
+	}
+	return a, nil
+}
+
+// ParseCanonicalDomain is [ParseCanonical] for a bare domain (federation
+// origins and destinations, session hosts).
+func ParseCanonicalDomain(s string) (string, error) {
+	d, err := ParseDomain(s)
+	if err != nil {
+		return "", err
+	}
+	if d != s {
+		return "", reject(NotCanonical, s, "write it in lower case, as %q", d)
+	}
+	return d, nil
+}
+
 // MustParse is [Parse] for addresses known to be valid, such as constants in
 // tests; it panics on an invalid address.
 func MustParse(s string) Address {

@@ -3,6 +3,7 @@ package address
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
@@ -31,6 +32,7 @@ const (
 	LabelReservedHyphens Reason = "label_reserved_hyphens" // "--" at positions 3–4 of a label not starting "xn--"
 	SingleLabel          Reason = "single_label"           // a domain of one label ("localhost")
 	NumericTLD           Reason = "numeric_tld"            // the last label is all digits (an IP literal)
+	NotCanonical         Reason = "not_canonical"          // valid, but an object must carry it in lower case
 )
 
 // Reasons lists every [Reason] in the order the checks run.
@@ -38,15 +40,23 @@ var Reasons = []Reason{
 	Empty, NonASCII, NoSeparator, ManySeparators,
 	EmptyLocal, LocalTooLong, LocalBadChar, LocalBadEdge,
 	EmptyDomain, DomainTooLong, LabelEmpty, LabelTooLong, LabelBadChar,
-	LabelHyphenEdge, LabelReservedHyphens, SingleLabel, NumericTLD,
+	LabelHyphenEdge, LabelReservedHyphens, SingleLabel, NumericTLD, NotCanonical,
 }
 
 // ReasonOf returns the [Reason] of an address error, or "" when err is nil
-// or not a [wire.BadAddress] error.
+// or carries no [wire.BadAddress] error. The reason is found however deeply
+// the address error is wrapped: a decoder that reports the bad address as a
+// failure of its member ("peer") keeps the grammar's reason underneath.
 func ReasonOf(err error) Reason {
-	var e *wire.Error
-	if errors.As(err, &e) && e.Defect == wire.BadAddress {
-		return Reason(e.Field)
+	for err != nil {
+		var e *wire.Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if r := Reason(e.Field); e.Defect == wire.BadAddress && slices.Contains(Reasons, r) {
+			return r
+		}
+		err = e.Err
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/signing"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -136,14 +137,8 @@ func checkAddress(a address.Address) error {
 	if a.IsZero() {
 		return wire.Errorf(wire.Malformed, "/address", "address is missing")
 	}
-	p, err := address.Parse(a.String())
-	if err != nil {
-		return fmt.Errorf("address: %w", err)
-	}
-	if p != a {
-		return wire.Errorf(wire.Malformed, "/address", "address %q is not in canonical (lower-case) form", a)
-	}
-	return nil
+	_, err := address.ParseCanonical(a.String())
+	return strict.At("/address", err)
 }
 
 // lowOrderProbe is any scalar: X25519 of a low-order point is all zeros for

@@ -184,7 +184,7 @@ func TestParseBundleDecodeDefects(t *testing.T) {
 		// an invalid address
 		{"bad address", func(m map[string]any) { m["address"] = "alice@a.test" }, wire.BadAddress},
 		// an address that is valid but not canonical: re-encoding would change what was signed
-		{"upper-case address", func(m map[string]any) { m["address"] = "Alice#a.test" }, wire.Malformed},
+		{"upper-case address", func(m map[string]any) { m["address"] = "Alice#a.test" }, wire.BadAddress},
 	}
 	for _, tt := range tests {
 		m := toMap(t, id.Bundle())
@@ -240,7 +240,7 @@ func TestBundleVerifyInMemory(t *testing.T) {
 		// the zero bundle
 		{"zero", func(b *Bundle) { *b = Bundle{} }, wire.Malformed},
 		// a struct-literal address that Parse would fold
-		{"upper-case address", func(b *Bundle) { b.Address.Local = "Alice" }, wire.Malformed},
+		{"upper-case address", func(b *Bundle) { b.Address.Local = "Alice" }, wire.BadAddress},
 		// a changed box key
 		{"box_key", func(b *Bundle) { b.BoxKey = mustIdentity(t, "x", "x#a.test").Bundle().BoxKey }, wire.BadSignature},
 		// a box key of the wrong length

@@ -63,7 +63,7 @@ func TestNewIdentityRejects(t *testing.T) {
 		// a struct literal that breaks the grammar
 		{"bad address", deps, address.Address{Local: "a", Domain: "localhost"}, wire.BadAddress},
 		// a struct literal in upper case
-		{"upper-case address", deps, address.Address{Local: "A", Domain: "a.test"}, wire.Malformed},
+		{"upper-case address", deps, address.Address{Local: "A", Domain: "a.test"}, wire.BadAddress},
 	}
 	for _, tt := range tests {
 		_, err := NewIdentity(tt.deps, tt.addr)

@@ -1,11 +1,9 @@
 package keys
 
 import (
-	"fmt"
-
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/canonical"
-	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 )
 
 // The members of a bundle and of its prev link.
@@ -64,15 +62,10 @@ func decodePrev(raw []byte) (*PrevLink, error) {
 }
 
 // parseCanonicalAddress parses the address member of a signed object, which
-// must already be in canonical form: accepting "Alice#A.test" would make the
-// decoded bundle re-encode to bytes its signature does not cover.
+// must already be in canonical form (bad_address, reason not_canonical):
+// accepting "Alice#A.test" would make the decoded bundle re-encode to bytes
+// its signature does not cover.
 func parseCanonicalAddress(s string) (address.Address, error) {
-	a, err := address.Parse(s)
-	if err != nil {
-		return address.Address{}, fmt.Errorf("address: %w", err)
-	}
-	if a.String() != s {
-		return address.Address{}, wire.Errorf(wire.Malformed, "/address", "address %q is not in canonical (lower-case) form", s)
-	}
-	return a, nil
+	a, err := address.ParseCanonical(s)
+	return a, strict.At("/address", err)
 }

@@ -23,7 +23,7 @@ import (
 func Accept(ctx context.Context, now time.Time, self string, t *Ticket, auth *Auth, hostKeys fedsig.KeyLookup, peerSignKey ed25519.PublicKey) error {
 	if t.Host != self {
 		return fmt.Errorf("accept session: %w",
-			wire.Errorf(wire.WrongDestination, "host", "ticket was issued by %s, this server is %s", t.Host, self))
+			wire.Errorf(wire.WrongDestination, "/host", "ticket was issued by %s, this server is %s", t.Host, self))
 	}
 	if err := t.Verify(ctx, now, hostKeys); err != nil {
 		return fmt.Errorf("accept session: %w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/signing"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -54,14 +55,14 @@ func NewAuth(deps wire.Deps, ticketID string, peer address.Address, host string,
 }
 
 func newAuth(deps wire.Deps, ticketID string, peer address.Address, host string, signKey ed25519.PrivateKey) (*Auth, error) {
-	if err := CheckID(ticketID); err != nil {
+	if err := strict.CheckULID(ticketID); err != nil {
 		return nil, err
 	}
 	if peer.IsZero() {
-		return nil, wire.Errorf(wire.BadAddress, "peer", "peer is required")
+		return nil, wire.Errorf(wire.BadAddress, "/peer", "peer is required")
 	}
 	if d, err := address.ParseDomain(host); err != nil || d != host {
-		return nil, wire.Errorf(wire.BadAddress, "host", "%q is not a canonical domain", host)
+		return nil, wire.Errorf(wire.BadAddress, "/host", "%q is not a canonical domain", host)
 	}
 	nonce, err := deps.Read(NonceSize)
 	if err != nil {
@@ -93,17 +94,16 @@ func ParseAuth(raw []byte) (*Auth, error) {
 }
 
 func parseAuth(raw []byte) (*Auth, error) {
-	obj, err := parseObject(raw, TypeAuth, authMembers)
+	r, err := strict.Read(raw, strict.Shape{Type: TypeAuth, Members: authMembers})
 	if err != nil {
 		return nil, err
 	}
-	r := reader{obj: obj}
 	a := &Auth{
-		Ticket: r.id("ticket"), Peer: r.address("peer"), Host: r.domain("host"),
-		TS: r.millis("ts"), Nonce: r.bytes("nonce", NonceSize), Sig: r.bytes("sig", ed25519.SignatureSize),
+		Ticket: r.ULID("ticket"), Peer: r.Address("peer"), Host: r.Domain("host"),
+		TS: r.Millis("ts"), Nonce: r.Bytes("nonce", NonceSize), Sig: r.Bytes("sig", ed25519.SignatureSize),
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	a.raw = append([]byte(nil), raw...)
 	return a, nil
@@ -130,13 +130,13 @@ func VerifyAuth(now time.Time, auth *Auth, t *Ticket, peerSignKey ed25519.Public
 
 func verifyAuth(now time.Time, auth *Auth, t *Ticket, peerSignKey ed25519.PublicKey) error {
 	if auth.Ticket != t.ID {
-		return wire.Errorf(wire.Malformed, "ticket", "proof is for ticket %s, presented with %s", auth.Ticket, t.ID)
+		return wire.Errorf(wire.Malformed, "/ticket", "proof is for ticket %s, presented with %s", auth.Ticket, t.ID)
 	}
 	if auth.Peer != t.Peer {
-		return wire.Errorf(wire.Malformed, "peer", "proof is by %s, the ticket is for %s", auth.Peer, t.Peer)
+		return wire.Errorf(wire.Malformed, "/peer", "proof is by %s, the ticket is for %s", auth.Peer, t.Peer)
 	}
 	if auth.Host != t.Host {
-		return wire.Errorf(wire.WrongDestination, "host", "proof is for host %s, the ticket's host is %s", auth.Host, t.Host)
+		return wire.Errorf(wire.WrongDestination, "/host", "proof is for host %s, the ticket's host is %s", auth.Host, t.Host)
 	}
 	if err := fedsig.CheckSkew(now, auth.TS); err != nil {
 		return err

@@ -154,17 +154,17 @@ func TestParseAuthInvalid(t *testing.T) {
 		field string
 	}{
 		// sad path
-		{"type of a ticket", set("type", `"session_ticket"`), wire.Malformed, "type"},
-		{"unknown member", set("expires", `1`), wire.Malformed, "expires"},
-		{"missing nonce", drop("nonce"), wire.Malformed, "nonce"},
-		{"missing ts", drop("ts"), wire.Malformed, "ts"},
-		{"nonce of 15 bytes", set("nonce", `"`+wire.EncodeBytes(make([]byte, 15))+`"`), wire.Malformed, "nonce"},
-		{"nonce not base64url", set("nonce", `"a+b/"`), wire.BadEncoding, "nonce"},
-		{"ts a string", set("ts", `"1700000000000"`), wire.Malformed, "ts"},
+		{"type of a ticket", set("type", `"session_ticket"`), wire.Malformed, "/type"},
+		{"unknown member", set("expires", `1`), wire.Malformed, "/expires"},
+		{"missing nonce", drop("nonce"), wire.Malformed, "/nonce"},
+		{"missing ts", drop("ts"), wire.Malformed, "/ts"},
+		{"nonce of 15 bytes", set("nonce", `"`+wire.EncodeBytes(make([]byte, 15))+`"`), wire.Malformed, "/nonce"},
+		{"nonce not base64url", set("nonce", `"a+b/"`), wire.BadEncoding, "/nonce"},
+		{"ts a string", set("ts", `"1700000000000"`), wire.Malformed, "/ts"},
 		{"ts a float", set("ts", `1.7e12`), wire.BadEncoding, "/ts"},
-		{"ticket id lower-case", set("ticket", `"01hzzzzzzzzzzzzzzzzzzzzzzz"`), wire.Malformed, "ticket"},
-		{"peer with an @", set("peer", `"bob@b.test"`), wire.BadAddress, "peer"},
-		{"host with a trailing dot", set("host", `"a.test."`), wire.BadAddress, "host"},
+		{"ticket id lower-case", set("ticket", `"01hzzzzzzzzzzzzzzzzzzzzzzz"`), wire.Malformed, "/ticket"},
+		{"peer with an @", set("peer", `"bob@b.test"`), wire.BadAddress, "/peer"},
+		{"host with a trailing dot", set("host", `"a.test."`), wire.BadAddress, "/host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/signing"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -79,16 +80,16 @@ func checkNew(hostKey fedsig.ServerKey, host string, initiator, peer address.Add
 		return err
 	}
 	if d, err := address.ParseDomain(host); err != nil || d != host {
-		return wire.Errorf(wire.BadAddress, "host", "%q is not a canonical domain", host)
+		return wire.Errorf(wire.BadAddress, "/host", "%q is not a canonical domain", host)
 	}
 	if initiator.IsZero() || peer.IsZero() {
-		return wire.Errorf(wire.BadAddress, "peer", "initiator and peer are required")
+		return wire.Errorf(wire.BadAddress, "/peer", "initiator and peer are required")
 	}
 	if initiator.Domain != host {
-		return wire.Errorf(wire.Malformed, "initiator", "%s is not an account of host %s", initiator, host)
+		return wire.Errorf(wire.Malformed, "/initiator", "%s is not an account of host %s", initiator, host)
 	}
 	if ttl < time.Millisecond {
-		return wire.Errorf(wire.Malformed, "expires", "ttl %v must be at least 1 ms", ttl)
+		return wire.Errorf(wire.Malformed, "/expires", "ttl %v must be at least 1 ms", ttl)
 	}
 	return nil
 }
@@ -112,20 +113,19 @@ func ParseTicket(raw []byte) (*Ticket, error) {
 }
 
 func parseTicket(raw []byte) (*Ticket, error) {
-	obj, err := parseObject(raw, TypeTicket, ticketMembers)
+	r, err := strict.Read(raw, strict.Shape{Type: TypeTicket, Members: ticketMembers})
 	if err != nil {
 		return nil, err
 	}
-	r := reader{obj: obj}
 	t := &Ticket{
-		ID: r.id("id"), Host: r.domain("host"), Initiator: r.address("initiator"), Peer: r.address("peer"),
-		Expires: r.millis("expires"), Key: r.string("key"), Sig: r.bytes("sig", ed25519.SignatureSize),
+		ID: r.ULID("id"), Host: r.Domain("host"), Initiator: r.Address("initiator"), Peer: r.Address("peer"),
+		Expires: r.Millis("expires"), Key: r.String("key"), Sig: r.Bytes("sig", ed25519.SignatureSize),
 	}
-	if r.err == nil {
-		r.failAt("key", fedsig.CheckKeyID(t.Key))
+	if r.Err() == nil {
+		r.FailAt("key", fedsig.CheckKeyID(t.Key))
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err() != nil {
+		return nil, r.Err()
 	}
 	t.raw = append([]byte(nil), raw...)
 	return t, nil
@@ -144,7 +144,7 @@ func (t *Ticket) Verify(ctx context.Context, now time.Time, keys fedsig.KeyLooku
 
 func (t *Ticket) verify(ctx context.Context, now time.Time, keys fedsig.KeyLookup) error {
 	if wire.ToMillis(now) >= t.Expires {
-		return wire.Errorf(wire.Expired, "expires", "ticket expired at %d, now is %d", t.Expires, wire.ToMillis(now))
+		return wire.Errorf(wire.Expired, "/expires", "ticket expired at %d, now is %d", t.Expires, wire.ToMillis(now))
 	}
 	pub, err := fedsig.Lookup(ctx, keys, t.Host, t.Key)
 	if err != nil {

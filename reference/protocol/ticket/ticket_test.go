@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
+	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -72,7 +73,7 @@ func TestIssue(t *testing.T) {
 	if tk.Host != "a.test" || tk.Initiator != alice || tk.Peer != bob || tk.Key != "ed25519:k1" {
 		t.Errorf("got %+v", tk)
 	}
-	if err := CheckID(tk.ID); err != nil {
+	if err := strict.CheckULID(tk.ID); err != nil {
 		t.Errorf("id %q: %v", tk.ID, err)
 	}
 	if again := issueAt(t, k, 0, 90*time.Second); !bytes.Equal(mustBytes(t, tk), mustBytes(t, again)) {
@@ -129,31 +130,31 @@ func TestParseTicketInvalid(t *testing.T) {
 		{"expires 2^53", edit(set("expires", "9007199254740992")), wire.BadEncoding, "/expires"},
 		// sad path: the object shape
 		{"an array", text(func(s string) string { return "[" + s + "]" }), wire.Malformed, ""},
-		{"unknown member", edit(set("session", `"s1"`)), wire.Malformed, "session"},
-		{"member name in other case", edit(func(m map[string]any) { m["Peer"] = m["peer"]; delete(m, "peer") }), wire.Malformed, "Peer"},
-		{"missing id", edit(drop("id")), wire.Malformed, "id"},
-		{"missing host", edit(drop("host")), wire.Malformed, "host"},
-		{"missing initiator", edit(drop("initiator")), wire.Malformed, "initiator"},
-		{"missing peer", edit(drop("peer")), wire.Malformed, "peer"},
-		{"missing expires", edit(drop("expires")), wire.Malformed, "expires"},
-		{"missing key", edit(drop("key")), wire.Malformed, "key"},
-		{"missing sig", edit(drop("sig")), wire.Malformed, "sig"},
-		{"missing type", edit(drop("type")), wire.Malformed, "type"},
-		{"null peer", edit(set("peer", "null")), wire.Malformed, "peer"},
-		{"type of an auth proof", edit(set("type", `"session_auth"`)), wire.Malformed, "type"},
-		{"type not a string", edit(set("type", `1`)), wire.Malformed, "type"},
+		{"unknown member", edit(set("session", `"s1"`)), wire.Malformed, "/session"},
+		{"member name in other case", edit(func(m map[string]any) { m["Peer"] = m["peer"]; delete(m, "peer") }), wire.Malformed, "/Peer"},
+		{"missing id", edit(drop("id")), wire.Malformed, "/id"},
+		{"missing host", edit(drop("host")), wire.Malformed, "/host"},
+		{"missing initiator", edit(drop("initiator")), wire.Malformed, "/initiator"},
+		{"missing peer", edit(drop("peer")), wire.Malformed, "/peer"},
+		{"missing expires", edit(drop("expires")), wire.Malformed, "/expires"},
+		{"missing key", edit(drop("key")), wire.Malformed, "/key"},
+		{"missing sig", edit(drop("sig")), wire.Malformed, "/sig"},
+		{"missing type", edit(drop("type")), wire.Malformed, "/type"},
+		{"null peer", edit(set("peer", "null")), wire.Malformed, "/peer"},
+		{"type of an auth proof", edit(set("type", `"session_auth"`)), wire.Malformed, "/type"},
+		{"type not a string", edit(set("type", `1`)), wire.Malformed, "/type"},
 		// sad path: member values
-		{"id lower-case", edit(func(m map[string]any) { m["id"] = strings.ToLower(m["id"].(string)) }), wire.Malformed, "id"},
-		{"id not a ULID", edit(set("id", `"s1"`)), wire.Malformed, "id"},
-		{"id a number", edit(set("id", `1`)), wire.Malformed, "id"},
-		{"host upper-case", edit(set("host", `"A.test"`)), wire.BadAddress, "host"},
-		{"host an IP literal", edit(set("host", `"10.0.0.1"`)), wire.BadAddress, "host"},
-		{"peer without separator", edit(set("peer", `"bob"`)), wire.BadAddress, "peer"},
-		{"expires a string", edit(set("expires", `"1700000000000"`)), wire.Malformed, "expires"},
-		{"expires negative", edit(set("expires", `-1`)), wire.Malformed, "expires"},
-		{"key id with a hyphen", edit(set("key", `"ed25519:k-1"`)), wire.Malformed, "key"},
-		{"sig of 63 bytes", edit(set("sig", `"`+wire.EncodeBytes(make([]byte, 63))+`"`)), wire.Malformed, "sig"},
-		{"sig padded", edit(set("sig", `"`+wire.EncodeBytes(make([]byte, 64))+`=="`)), wire.BadEncoding, "sig"},
+		{"id lower-case", edit(func(m map[string]any) { m["id"] = strings.ToLower(m["id"].(string)) }), wire.Malformed, "/id"},
+		{"id not a ULID", edit(set("id", `"s1"`)), wire.Malformed, "/id"},
+		{"id a number", edit(set("id", `1`)), wire.Malformed, "/id"},
+		{"host upper-case", edit(set("host", `"A.test"`)), wire.BadAddress, "/host"},
+		{"host an IP literal", edit(set("host", `"10.0.0.1"`)), wire.BadAddress, "/host"},
+		{"peer without separator", edit(set("peer", `"bob"`)), wire.BadAddress, "/peer"},
+		{"expires a string", edit(set("expires", `"1700000000000"`)), wire.Malformed, "/expires"},
+		{"expires negative", edit(set("expires", `-1`)), wire.Malformed, "/expires"},
+		{"key id with a hyphen", edit(set("key", `"ed25519:k-1"`)), wire.Malformed, "/key"},
+		{"sig of 63 bytes", edit(set("sig", `"`+wire.EncodeBytes(make([]byte, 63))+`"`)), wire.Malformed, "/sig"},
+		{"sig padded", edit(set("sig", `"`+wire.EncodeBytes(make([]byte, 64))+`=="`)), wire.BadEncoding, "/sig"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
