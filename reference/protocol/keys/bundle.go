@@ -36,11 +36,8 @@ type PrevLink struct {
 	Sig     wire.Bytes `json:"sig"`      // by the previous key
 }
 
-// The member paths of the two signatures of a bundle.
-var (
-	selfSigPath = []string{"sig"}
-	prevSigPath = []string{"prev", "sig"}
-)
+// prevSigPath is the member path of the old key's signature in a rotated bundle.
+var prevSigPath = []string{"prev", "sig"}
 
 // ParseBundle decodes a received bundle strictly (closed objects, no null,
 // every member present, canonical address) and verifies it over raw, the
