@@ -1,0 +1,27 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// run builds the command tree, executes it with args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return report(stderr, root.Execute())
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "emsg",
+		Short:         "Conformance suite, test vectors and tools for the EMSG/1 messaging protocol",
+		SilenceErrors: true, // report() prints errors by the CLI rule
+		SilenceUsage:  true,
+	}
+	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand())
+	return root
+}
