@@ -36,6 +36,7 @@ func TestSchemasReject(t *testing.T) {
 		"bundle exponent created":    {"key-bundle", 0, "/created", json.Number("17e11"), "/created", "fraction or exponent"},
 		"bundle created over 2^53-1": {"key-bundle", 0, "/created", json.Number("9007199254740992"), "/created", "maximum"},
 		"bundle negative created":    {"key-bundle", 0, "/created", -1, "/created", "minimum"},
+		"bundle created at 0":        {"key-bundle", 0, "/created", 0, "/created", "minimum"},
 		"bundle string created":      {"key-bundle", 0, "/created", "1700000000000", "/created", "want integer"},
 		"bundle upper-case address":  {"key-bundle", 0, "/address", "Alice#a.test", "/address", "pattern of defs.json#/$defs/address"},
 		"bundle prev extra member":   {"key-bundle", 1, "/prev/created", 1, "/prev", "additional properties 'created'"},
