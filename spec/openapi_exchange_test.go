@@ -275,3 +275,26 @@ func TestValidateExchangeConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestValidateExchangeBodyError checks that a body failure carries the
+// schema error: its text in Detail, and the *SchemaError itself through
+// errors.As, with the JSON Pointer of the offending value.
+func TestValidateExchangeBodyError(t *testing.T) {
+	body := editJSON(t, exampleOf(t, "envelope"), func(m map[string]any) {
+		m["keys"].(map[string]any)["carol#c.test"] = "c2hvcnQ"
+	})
+	req := httptest.NewRequest("POST", "/emsg/v1/messages", nil)
+	req.Header = bearer.Clone()
+	err := ValidateExchange(ClientAPI, req, body, nil, nil)
+	var xe *ExchangeError
+	var se *SchemaError
+	if !errors.As(err, &xe) || !errors.As(err, &se) {
+		t.Fatalf("got %v, want an *ExchangeError wrapping a *SchemaError", err)
+	}
+	if se.Schema != "envelope" || se.Pointer != "/keys/carol#c.test" {
+		t.Errorf("schema error %+v, want envelope.json at /keys/carol#c.test", se)
+	}
+	if want := "body: " + se.Error(); xe.Detail != want {
+		t.Errorf("detail %q, want %q", xe.Detail, want)
+	}
+}

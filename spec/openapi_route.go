@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -13,12 +14,14 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
-// validator is the ready-to-use form of one document: its inlined copy,
-// split into one router per server base, and its operation list.
+// validator is the ready-to-use form of one document: one router per
+// server base, the compiled checks of every operation, and the operation
+// list. It is built once per process and read-only afterwards, so any
+// number of goroutines may use it at once.
 type validator struct {
 	api        API
-	doc        *openapi3.T  // the inlined copy the routers serve
 	bases      []baseRouter // longest base first
+	checks     map[*openapi3.Operation]*operationCheck
 	operations []Operation
 }
 
@@ -31,31 +34,30 @@ type baseRouter struct {
 	router routers.Router
 }
 
-// newValidator loads api's document, lists its operations from the pristine
-// copy, then inlines a second copy (see [inlineDocument]) and builds its
-// routers. The routers validate the document as OpenAPI 3.1 on the way.
+// newValidator loads and validates api's document, lists its operations,
+// builds its routers and compiles the checks of every operation (see
+// [buildChecks]).
 func newValidator(api API) (*validator, error) {
 	doc, err := Document(api)
 	if err != nil {
 		return nil, err
 	}
 	v := &validator{api: api, operations: listOperations(api, doc)}
-	work, err := loadDocument(api)
+	if v.bases, err = baseRouters(doc); err != nil {
+		return nil, fmt.Errorf("openapi %s: %w", api, err)
+	}
+	dc, err := newDocCompiler(api, doc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("openapi %s: %w", api, err)
 	}
-	if err := inlineDocument(work); err != nil {
-		return nil, fmt.Errorf("openapi %s: inline schemas: %w", api, err)
-	}
-	v.doc = work
-	if v.bases, err = baseRouters(work); err != nil {
+	if v.checks, err = buildChecks(dc, doc); err != nil {
 		return nil, fmt.Errorf("openapi %s: %w", api, err)
 	}
 	return v, nil
 }
 
 // baseRouters groups doc's path items by server base and builds a router
-// for each group.
+// for each group. The routers share doc's path items and operations.
 func baseRouters(doc *openapi3.T) ([]baseRouter, error) {
 	groups := map[string][]openapi3.NewPathsOption{}
 	for p, item := range doc.Paths.Map() {
@@ -67,8 +69,7 @@ func baseRouters(doc *openapi3.T) ([]baseRouter, error) {
 		sub := *doc
 		sub.Servers = nil
 		sub.Paths = openapi3.NewPaths(items...)
-		// The pristine document was validated with its examples; the inlined
-		// copy repeats each example wherever its schema is inlined.
+		// Document validated doc with its examples already.
 		r, err := legacy.NewRouter(&sub, openapi3.DisableExamplesValidation())
 		if err != nil {
 			return nil, fmt.Errorf("router for base %q: %w", base, err)
@@ -85,25 +86,23 @@ var (
 	errNoMethod    = errors.New("the path has no operation for this method")
 )
 
-// findRoute finds the operation of req. It returns the route, its path
-// parameters, and req re-targeted at the path below the base, which is what
-// kin-openapi's filters expect.
-func (v *validator) findRoute(req *http.Request) (*routers.Route, map[string]string, *http.Request, error) {
+// findRoute finds the operation of req and its path parameters (decoded:
+// "alice%23a.test" is "alice#a.test"). The router sees the method and the
+// path below the base, nothing else of req.
+func (v *validator) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	miss := errNoOperation
 	for _, b := range v.bases {
 		rest, ok := strings.CutPrefix(req.URL.Path, b.base)
 		if !ok || !strings.HasPrefix(rest, "/") {
 			continue
 		}
-		sub := req.Clone(req.Context())
-		sub.URL.Path, sub.URL.RawPath = rest, ""
-		route, params, err := b.router.FindRoute(sub)
+		route, params, err := b.router.FindRoute(&http.Request{Method: req.Method, URL: &url.URL{Path: rest}})
 		if err == nil {
-			return route, params, sub, nil
+			return route, params, nil
 		}
 		if errors.Is(err, routers.ErrMethodNotAllowed) || strings.Contains(err.Error(), routers.ErrMethodNotAllowed.Error()) {
 			miss = errNoMethod
 		}
 	}
-	return nil, nil, nil, miss
+	return nil, nil, miss
 }

@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // mustDocument loads api's document or fails the test.
@@ -250,53 +249,99 @@ func resolveRef(tree map[string]any, ref string) error {
 	return nil
 }
 
-// TestInlinedSchemasCompile guards the validator against kin-openapi's
-// silent fallback to OpenAPI 3.0 semantics: every body and parameter schema
-// of the inlined copies must marshal without a "$ref" and compile as JSON
-// Schema 2020-12 on its own, exactly as kin-openapi compiles it.
-func TestInlinedSchemasCompile(t *testing.T) {
+// TestExchangeChecksCoverDocuments checks that the validator compiled a
+// check for every operation, parameter, documented response, header and
+// media type of every document, and that each body schema is named after
+// the schema file or component it refers to, so that a body failure reads
+// "envelope.json: ..." rather than naming a place deep in a document.
+func TestExchangeChecksCoverDocuments(t *testing.T) {
+	names := SchemaNames()
 	for _, api := range APIs {
 		v, err := validatorFor(api)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		err = v.doc.WalkSchemas(func(ptr string, sr *openapi3.SchemaRef) error {
-			if !strings.HasSuffix(ptr, "/schema") {
-				return openapi3.SkipSubtree // sub-schemas are checked with their root
+		doc := mustDocument(t, api)
+		ops := 0
+		for p, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				ops++
+				checkOperationCovered(t, string(api)+" "+method+" "+p, v, item, op, names)
 			}
-			n++
-			compileAlone(t, string(api)+ptr, sr)
-			return openapi3.SkipSubtree
-		})
-		if err != nil || n == 0 {
-			t.Errorf("%s: walked %d schemas: %v", api, n, err)
+		}
+		if ops == 0 || len(v.checks) != ops {
+			t.Errorf("%s: %d checks for %d operations", api, len(v.checks), ops)
 		}
 	}
 }
 
-// compileAlone marshals sr and compiles it with no other resource.
-func compileAlone(t *testing.T, where string, sr *openapi3.SchemaRef) {
+// checkOperationCovered compares the compiled check of op (found by its
+// operationId, as the validator's map is keyed by its own copy) with the
+// document.
+func checkOperationCovered(t *testing.T, where string, v *validator, item *openapi3.PathItem, op *openapi3.Operation, names []string) {
 	t.Helper()
-	data, err := json.Marshal(sr)
-	if err != nil {
-		t.Fatalf("%s: marshal: %v", where, err)
+	var oc *operationCheck
+	for _, c := range v.checks {
+		if c.id == op.OperationID {
+			oc = c
+		}
 	}
-	if strings.Contains(string(data), `"$ref"`) || strings.Contains(string(data), `"$id"`) {
-		t.Errorf("%s: inlined schema still has $ref or $id", where)
+	if oc == nil {
+		t.Fatalf("%s: no compiled check", where)
+	}
+	params := len(op.Parameters)
+	for _, pr := range item.Parameters {
+		if op.Parameters.GetByInAndName(pr.Value.In, pr.Value.Name) == nil {
+			params++
+		}
+	}
+	if len(oc.params) != params {
+		t.Errorf("%s: %d parameter checks, want %d", where, len(oc.params), params)
+	}
+	for _, vc := range oc.params {
+		if vc.schema == nil || vc.name == "" {
+			t.Errorf("%s: incomplete parameter check %+v", where, vc)
+		}
+	}
+	if (op.RequestBody != nil) != (oc.body != nil) {
+		t.Errorf("%s: request body documented %v, checked %v", where, op.RequestBody != nil, oc.body != nil)
+	}
+	checkBodyCovered(t, where+" request", oc.body, names)
+	if len(oc.byResponse) != op.Responses.Len() {
+		t.Errorf("%s: %d response checks, want %d", where, len(oc.byResponse), op.Responses.Len())
+	}
+	for status, rr := range op.Responses.Map() {
+		code, _ := strconv.Atoi(status)
+		rc := oc.byResponse[oc.responses.Status(code)]
+		if rc == nil {
+			t.Errorf("%s: no check for response %s", where, status)
+			continue
+		}
+		if len(rc.headers) != len(rr.Value.Headers) || (rc.body != nil) != (len(rr.Value.Content) > 0) {
+			t.Errorf("%s %s: %d header checks, body %v; documented %d headers, %d media types",
+				where, status, len(rc.headers), rc.body != nil, len(rr.Value.Headers), len(rr.Value.Content))
+		}
+		checkBodyCovered(t, where+" "+status, rc.body, names)
+	}
+}
+
+// checkBodyCovered checks that every media type of bc has a compiled
+// schema named after an embedded schema file or a component schema of the
+// document.
+func checkBodyCovered(t *testing.T, where string, bc *bodyCheck, names []string) {
+	t.Helper()
+	if bc == nil {
 		return
 	}
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatalf("%s: %v", where, err)
+	if len(bc.schemas) != len(bc.content) || len(bc.schemas) == 0 {
+		t.Errorf("%s: %d compiled media types of %d", where, len(bc.schemas), len(bc.content))
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource("mem:///schema.json", doc); err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
-	if _, err := c.Compile("mem:///schema.json"); err != nil {
-		t.Errorf("%s: does not compile alone: %v", where, err)
+	for _, bs := range bc.schemas {
+		file, isFile := strings.CutSuffix(bs.where, ".json")
+		component := strings.Contains(bs.where, ".yaml#/components/schemas/")
+		if bs.schema == nil || !(isFile && slices.Contains(names, file) || component) {
+			t.Errorf("%s: body schema %q (compiled: %v) is neither a schema file nor a component", where, bs.where, bs.schema != nil)
+		}
 	}
 }
 
