@@ -10,7 +10,7 @@ import (
 // "Package layout"); errors.yaml must say how each is reported.
 var wireDefects = []string{"bad_address", "bad_encoding", "malformed", "bad_key", "bad_signature", "bad_chain",
 	"decrypt_failed", "not_a_recipient", "routing_mismatch", "expired", "clock_skew", "wrong_destination",
-	"digest_mismatch", "unknown_key", "too_large", "unsupported_version"}
+	"unknown_key", "too_large", "unsupported_version"}
 
 func TestErrorCodesUnique(t *testing.T) {
 	seen := map[string]bool{}
@@ -76,15 +76,14 @@ func TestCodeForDefect(t *testing.T) {
 		code   string
 		ok     bool
 	}{
-		{"bad_address", "bad_address", true},       // the same word on the wire
-		{"malformed", "bad_request", true},         // decoding failures are bad requests
-		{"bad_chain", "bad_signature", true},       // a broken rotation chain is a signature failure
-		{"digest_mismatch", "bad_signature", true}, // the body does not match what was signed
-		{"expired", "unauthorized", true},          // expired tickets and tokens
-		{"wrong_destination", "forbidden", true},   // a request for another server
-		{"decrypt_failed", "", false},              // client-only: no wire code
-		{"routing_mismatch", "", false},            // client-only: no wire code
-		{"no_such_defect", "", false},              // sad path: unknown defect
+		{"bad_address", "bad_address", true},     // the same word on the wire
+		{"malformed", "bad_request", true},       // decoding failures are bad requests
+		{"bad_chain", "bad_signature", true},     // a broken rotation chain is a signature failure
+		{"expired", "unauthorized", true},        // expired tickets and tokens
+		{"wrong_destination", "forbidden", true}, // a request for another server
+		{"decrypt_failed", "", false},            // client-only: no wire code
+		{"routing_mismatch", "", false},          // client-only: no wire code
+		{"no_such_defect", "", false},            // sad path: unknown defect
 	}
 	for _, c := range cases {
 		if code, ok := CodeForDefect(c.defect); code != c.code || ok != c.ok {

@@ -108,5 +108,5 @@ var Defects = []wire.Defect{
 	wire.BadAddress, wire.BadEncoding, wire.Malformed, wire.BadKey,
 	wire.BadSignature, wire.BadChain, wire.DecryptFailed, wire.NotARecipient,
 	wire.RoutingMismatch, wire.Expired, wire.ClockSkew, wire.WrongDestination,
-	wire.DigestMismatch, wire.UnknownKey, wire.TooLarge, wire.UnsupportedVersion,
+	wire.UnknownKey, wire.TooLarge, wire.UnsupportedVersion,
 }

@@ -20,7 +20,7 @@
 // published keys. The checks run in a fixed order, so that every rejected
 // request has exactly one defect: malformed, wrong_destination, clock_skew,
 // unknown_key, bad_signature (see [Verifier.Verify]). A changed body shows up
-// as bad_signature; this package never reports digest_mismatch.
+// as bad_signature.
 //
 // # Header grammar
 //

@@ -43,7 +43,7 @@ func Verify(ctx context.Context, now time.Time, header, method, target string, b
 // The cheap local checks come first so that a stale or misdirected request
 // never triggers a key fetch from its claimed origin. The header carries no
 // digest: the receiver computes it from the body, so a modified body (or
-// method, or target) is reported as bad_signature, never digest_mismatch.
+// method, or target) is reported as bad_signature.
 func (v Verifier) Verify(ctx context.Context, now time.Time, header, method, target string, body []byte) (Params, error) {
 	p, err := v.verify(ctx, now, header, method, target, body)
 	if err != nil {

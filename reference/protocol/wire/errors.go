@@ -24,7 +24,6 @@ const (
 	Expired            Defect = "expired"             // a ticket, token or envelope is past its expiry
 	ClockSkew          Defect = "clock_skew"          // a signed timestamp is outside the accepted window
 	WrongDestination   Defect = "wrong_destination"   // a federation request is addressed to another server
-	DigestMismatch     Defect = "digest_mismatch"     // a request body does not match its signed digest
 	UnknownKey         Defect = "unknown_key"         // a signature names a key the verifier does not know
 	TooLarge           Defect = "too_large"           // an object exceeds its size limit
 	UnsupportedVersion Defect = "unsupported_version" // a version field this implementation does not speak

@@ -67,7 +67,7 @@ func genFederationSig() (*vectors.File, error) {
 		"each invalid test failing only the one named: header syntax and scheme (malformed), destination",
 		"(wrong_destination), |now - ts| <= 300000 ms inclusive (clock_skew), key known (unknown_key; bad_key",
 		"when the published key is not 32 bytes), method and target syntax (malformed), signature (bad_signature).",
-		"The digest is never sent: a changed body, method or target is bad_signature, never digest_mismatch.",
+		"The digest is never sent: a changed body, method or target is bad_signature.",
 		"Valid tests also give signingInput, the exact bytes signed.",
 	}, map[string]string{
 		"WindowEdge":   "ts sits exactly at, or 1 ms past, the 300000 ms window.",
