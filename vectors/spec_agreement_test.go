@@ -10,6 +10,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/spec"
 	"github.com/emsg-project/emsg/vectors"
 )
@@ -128,4 +129,34 @@ func compileDef(t *testing.T, ref string) *jsonschema.Schema {
 		t.Fatal(fmt.Errorf("compile %s: %w", ref, err))
 	}
 	return s
+}
+
+// TestAuthorizationExamplesParse checks the Authorization header examples of
+// the federation and admin OpenAPI documents against the header grammar
+// of package fedsig (the OpenAPI pattern only checks their shape).
+func TestAuthorizationExamplesParse(t *testing.T) {
+	for _, api := range []spec.API{spec.FederationAPI, spec.AdminAPI} {
+		doc, err := spec.Document(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for name, p := range doc.Components.Parameters {
+			if p.Value == nil || p.Value.In != "header" || p.Value.Name != "Authorization" {
+				continue
+			}
+			example, ok := p.Value.Example.(string)
+			if !ok {
+				t.Errorf("%s: parameter %s has no string example", api, name)
+				continue
+			}
+			if _, err := fedsig.ParseAuthorization(example); err != nil {
+				t.Errorf("%s: parameter %s: example does not parse: %v", api, name, err)
+			}
+			found++
+		}
+		if found == 0 {
+			t.Errorf("%s: no Authorization header parameter found", api)
+		}
+	}
 }
