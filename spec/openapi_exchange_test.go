@@ -77,6 +77,7 @@ func errorBody(code, msg string) []byte {
 
 func exchanges(t *testing.T) []exchange {
 	envelope := exampleOf(t, "envelope")
+	const join = "/emsg/v1/groups/team%23a.test/join"
 	return []exchange{
 		// Happy path: realistic exchanges that conform.
 		{name: "discovery at the root", api: ClientAPI, method: "GET", target: "/.well-known/emsg",
@@ -108,6 +109,15 @@ func exchanges(t *testing.T) []exchange {
 			status: 200, respHeader: jsonType, respBody: exampleOf(t, "fed-results"), wantOp: "federationInbox"},
 		{name: "federation signature refused", api: FederationAPI, method: "POST", target: "/emsg/v1/federation/inbox", header: fedHeader, body: exampleOf(t, "fed-transaction"),
 			status: 401, respHeader: jsonType, respBody: errorBody("bad_signature", "digest mismatch"), wantOp: "federationInbox"},
+		{name: "group join accepted with its request id", api: ClientAPI, method: "POST", target: join, header: bearer,
+			status: 202, respHeader: jsonType, respBody: []byte(`{"id":"01HF7YAT00R3QX2J5WZ9N4M8KD"}`), wantOp: "joinGroup"},
+		{name: "groups not offered: 404 not_found", api: ClientAPI, method: "POST", target: join, header: bearer,
+			status: 404, respHeader: jsonType, respBody: errorBody("not_found", "this server does not offer groups"), wantOp: "joinGroup"},
+		{name: "key rotation with a revoked token: 401 unauthorized", api: ClientAPI, method: "PUT", target: "/emsg/v1/keys", header: bearer,
+			body: exampleOf(t, "key-bundle"), status: 401, respHeader: jsonType, respBody: errorBody("unauthorized", "token revoked"), wantOp: "rotateKeys"},
+		{name: "federation result moved, with moved_to", api: FederationAPI, method: "POST", target: "/emsg/v1/federation/inbox", header: fedHeader,
+			body: exampleOf(t, "fed-transaction"), status: 200, respHeader: jsonType,
+			respBody: []byte(`{"results":[{"index":0,"status":"error","error":"moved","message":"bob moved","moved_to":"bob#c.test"}]}`), wantOp: "federationInbox"},
 		{name: "admin statistics", api: AdminAPI, method: "GET", target: "/emsg/v1/admin/stats", header: http.Header{"Authorization": {adminAuth}},
 			status: 200, respHeader: jsonType, respBody: exampleOf(t, "admin-stats"), wantOp: "adminGetStats"},
 
@@ -162,6 +172,15 @@ func exchanges(t *testing.T) []exchange {
 			status: 204, respHeader: jsonType, respBody: []byte(`{}`), wantPhase: PhaseResponse, wantOp: "declineContactRequest"},
 		{name: "success body that is not JSON", api: ClientAPI, method: "GET", target: "/emsg/v1/health",
 			status: 200, respHeader: http.Header{"Content-Type": {"text/plain"}}, respBody: []byte("ok"), wantPhase: PhaseResponse, wantOp: "getHealth"},
+		{name: "group operation answered 404 with a code not listed for it", api: ClientAPI, method: "POST", target: join, header: bearer,
+			status: 404, respHeader: jsonType, respBody: errorBody("forbidden", "not invited"), wantPhase: PhaseResponse, wantOp: "joinGroup"},
+		{name: "group refusal answered synchronously (it belongs on the stream)", api: ClientAPI, method: "POST", target: join, header: bearer,
+			status: 403, respHeader: jsonType, respBody: errorBody("forbidden", "not invited"), wantPhase: PhaseResponse, wantOp: "joinGroup"},
+		{name: "group operation accepted without its request id", api: ClientAPI, method: "POST", target: join, header: bearer,
+			status: 202, respHeader: jsonType, respBody: []byte(`{}`), wantPhase: PhaseResponse, wantOp: "joinGroup"},
+		{name: "federation result moved without moved_to", api: FederationAPI, method: "POST", target: "/emsg/v1/federation/inbox", header: fedHeader,
+			body: exampleOf(t, "fed-transaction"), status: 200, respHeader: jsonType,
+			respBody: []byte(`{"results":[{"index":0,"status":"error","error":"moved","message":"bob moved"}]}`), wantPhase: PhaseResponse, wantOp: "federationInbox"},
 		{name: "federation results with an unknown status", api: FederationAPI, method: "POST", target: "/emsg/v1/federation/inbox", header: fedHeader,
 			body: exampleOf(t, "fed-transaction"), status: 200, respHeader: jsonType, respBody: []byte(`{"results":[{"index":0,"status":"maybe"}]}`),
 			wantPhase: PhaseResponse, wantOp: "federationInbox"},

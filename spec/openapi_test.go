@@ -405,3 +405,41 @@ func TestContractOperations(t *testing.T) {
 		t.Error(`Operations("mail") != nil`)
 	}
 }
+
+// groupChanges are the group-changing operations: each answers 202 with the
+// request id, and its outcome (group event or group_refused) comes on the
+// stream, so the HTTP answer carries none of the host's refusals.
+var groupChanges = []string{"inviteToGroup", "joinGroup", "leaveGroup", "kickFromGroup", "setGroupRole", "renameGroup", "dissolveGroup"}
+
+// TestGroupChangesAnswerRequestID checks that every group-changing
+// operation answers 202 with accepted.json and documents no 403 and no 410:
+// forbidden, gone and the like reach the actor as group_refused events.
+func TestGroupChangesAnswerRequestID(t *testing.T) {
+	doc := mustDocument(t, ClientAPI)
+	found := 0
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if !slices.Contains(groupChanges, op.OperationID) {
+				continue
+			}
+			found++
+			accepted := op.Responses.Status(http.StatusAccepted)
+			if accepted == nil || accepted.Value == nil {
+				t.Errorf("%s: no 202 answer", op.OperationID)
+				continue
+			}
+			media := accepted.Value.Content.Get("application/json")
+			if media == nil || media.Schema == nil || media.Schema.Ref != "../schemas/accepted.json" {
+				t.Errorf("%s: 202 body is not accepted.json", op.OperationID)
+			}
+			for _, status := range []int{http.StatusForbidden, http.StatusGone} {
+				if op.Responses.Status(status) != nil {
+					t.Errorf("%s: documents %d, but the host's refusals arrive as group_refused", op.OperationID, status)
+				}
+			}
+		}
+	}
+	if found != len(groupChanges) {
+		t.Errorf("found %d of the %d group-changing operations", found, len(groupChanges))
+	}
+}

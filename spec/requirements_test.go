@@ -274,3 +274,65 @@ func TestParseCatalogue(t *testing.T) {
 		})
 	}
 }
+
+// TestDecidedStatements pins the lead's decisions on codes, levels and
+// profiles, so that a later edit of a statement cannot quietly undo one.
+func TestDecidedStatements(t *testing.T) {
+	cases := []struct {
+		id      string
+		level   Level
+		profile Profile
+		says    []string // each must appear in the statement
+		never   []string // none may appear
+	}{
+		// the first session-socket frame that is not a valid session_open: bad_request, not unauthorized
+		{"SESS-AUTH-01", Must, "sessions", []string{"`bad_request`", "`session_open`"}, []string{"`unauthorized`"}},
+		// expiry before key and signature, all unauthorized
+		{"SESS-AUTH-03", Must, "sessions", []string{"`unauthorized`", "expired", "whether or not its signature verifies"}, nil},
+		// a proof about another ticket or peer is malformed, not forbidden
+		{"SESS-AUTH-04", Must, "sessions", []string{"`bad_request`", "`ticket`", "`peer`"}, []string{"`forbidden`", "`host`"}},
+		// another host's ticket or proof: forbidden (wrong_destination)
+		{"SESS-AUTH-08", Must, "sessions", []string{"`forbidden`", "`host`"}, nil},
+		// a signature of the wrong length is malformed input
+		{"SIG-LEN-01", Must, "core", []string{"`bad_request`", "64"}, []string{"`bad_signature`"}},
+		// group operations answer 202 with the request id
+		{"GROUP-ACCEPT-01", Must, "groups", []string{"`202`", "`{\"id\": ...}`", "local or remote"}, nil},
+		// the host's per-item result carries the refusal's code
+		{"GROUP-REFUSED-01", Must, "groups", []string{"`group_request`", "`error`"}, nil},
+		// the actor's server turns a refusal into group_refused
+		{"GROUP-REFUSED-02", Must, "groups", []string{"`group_refused`", "`id`", "`op`"}, nil},
+		// items without a ttl may be dropped after max_ttl
+		{"FED-QUEUE-10", May, "federation", []string{"`max_ttl`", "`group_request`", "`receipt`"}, []string{"`envelope`"}},
+	}
+	for _, c := range cases {
+		r, ok := RequirementByID(c.id)
+		if !ok {
+			t.Errorf("%s: no such requirement", c.id)
+			continue
+		}
+		if r.Level != c.level || r.Profile != c.profile {
+			t.Errorf("%s: %s/%s, want %s/%s", c.id, r.Level, r.Profile, c.level, c.profile)
+		}
+		for _, s := range c.says {
+			if !strings.Contains(r.Statement, s) {
+				t.Errorf("%s: statement does not say %s: %q", c.id, s, r.Statement)
+			}
+		}
+		for _, s := range c.never {
+			if strings.Contains(r.Statement, s) {
+				t.Errorf("%s: statement says %s: %q", c.id, s, r.Statement)
+			}
+		}
+	}
+}
+
+// TestWrongLengthSignatureIsBadRequest checks that no statement makes a
+// signature of the wrong length a bad_signature (SIG-LEN-01: bad_request).
+func TestWrongLengthSignatureIsBadRequest(t *testing.T) {
+	length := regexp.MustCompile(`(?i)(64 bytes|length|too short|too long)`)
+	for _, r := range Requirements() {
+		if strings.Contains(r.Statement, "`bad_signature`") && length.MatchString(r.Statement) {
+			t.Errorf("%s: ties bad_signature to a signature's length: %q", r.ID, r.Statement)
+		}
+	}
+}

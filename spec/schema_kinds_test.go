@@ -21,7 +21,7 @@ func TestUnionKindsCoverContract(t *testing.T) {
 		{"stream-client-frame", "type", []string{"ack", "send", "signal", "ping"}},
 		// stream event kinds
 		{"stream-event", "kind", []string{"envelope", "receipt", "contact_request", "contact_accepted",
-			"contact_declined", "contact_removed", "key_rotated", "group", "session_ticket", "moved", "deleted", "expired"}},
+			"contact_declined", "contact_removed", "key_rotated", "group", "group_refused", "session_ticket", "moved", "deleted", "expired"}},
 		// federation item kinds
 		{"fed-item", "kind", []string{"envelope", "contact_request", "contact_response", "contact_removed", "receipt",
 			"group_request", "group_event", "group_post", "group_fanout", "move", "delete", "key_rotated", "session_ticket"}},
@@ -54,6 +54,8 @@ func TestEnumsCoverContract(t *testing.T) {
 		{"group-event", []string{"properties", "kind"}, []string{"created", "invited", "joined", "left", "kicked", "role_changed", "renamed", "dissolved"}},
 		// group request operations
 		{"fed-item", []string{"$defs", "group_request", "properties", "op"}, []string{"join", "leave", "invite", "kick", "role", "rename", "dissolve"}},
+		// a refused group request names the same operations
+		{"stream-event", []string{"$defs", "group_refused", "properties", "op"}, []string{"join", "leave", "invite", "kick", "role", "rename", "dissolve"}},
 		// receipt kinds
 		{"receipt", []string{"properties", "kind"}, []string{"delivered", "read", "expired", "failed"}},
 		// contact states
