@@ -3,10 +3,6 @@ package canonical
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/gowebpki/jcs"
-
-	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
 // Transform returns the RFC 8785 canonical form of the JSON text raw, after
@@ -14,20 +10,22 @@ import (
 // [wire.BadEncoding] error. Numbers may be any I-JSON number; protocol
 // objects use [Protocol].
 func Transform(raw []byte) ([]byte, error) {
-	if err := check(raw, false); err != nil {
+	out, err := run(raw, false, nil)
+	if err != nil {
 		return nil, fmt.Errorf("canonicalise: %w", err)
 	}
-	return transform(raw)
+	return out, nil
 }
 
 // Protocol is [Transform] with the EMSG/1 number rule: every number must be
 // an integer in canonical form within ±(2^53−1), or the result is a
 // [wire.BadEncoding] error naming the member.
 func Protocol(raw []byte) ([]byte, error) {
-	if err := check(raw, true); err != nil {
+	out, err := run(raw, true, nil)
+	if err != nil {
 		return nil, fmt.Errorf("canonicalise: %w", err)
 	}
-	return transform(raw)
+	return out, nil
 }
 
 // Marshal encodes v with encoding/json and returns the canonical form under
@@ -38,15 +36,4 @@ func Marshal(v any) ([]byte, error) {
 		return nil, fmt.Errorf("canonical marshal: %w", err)
 	}
 	return Protocol(raw)
-}
-
-// transform runs the JCS implementation over already checked input. It
-// also rejects what only it checks (lone surrogates, numbers beyond the
-// range of a double), so its errors are bad encodings too.
-func transform(raw []byte) ([]byte, error) {
-	out, err := jcs.Transform(raw)
-	if err != nil {
-		return nil, fmt.Errorf("canonicalise: %w", wire.Wrap(wire.BadEncoding, "", err))
-	}
-	return out, nil
 }

@@ -16,6 +16,9 @@
 // past the signature, and the result does not depend on how this
 // implementation would print the object. Decoders still reject unknown
 // members (objects are closed in EMSG/1); verification is the second line.
+// One pass of the canonicaliser ([canonical.ProtocolWithout]) yields both
+// the signing input and the signature; [Sign] encodes its Go value with
+// encoding/json and makes the same single pass over the result.
 //
 // # Nested signatures
 //

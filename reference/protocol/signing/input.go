@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -21,104 +22,75 @@ func Input(obj []byte) ([]byte, error) {
 // InputWithout returns the signing input of obj for the signature at path:
 // the canonical form of obj without its top-level "sig" member and without
 // the member at path (for example "prev", "sig"). A member that is absent
-// is simply not there to remove.
+// is simply not there to remove; a path through a member that is not an
+// object is a [wire.Malformed] error.
 func InputWithout(obj []byte, path ...string) ([]byte, error) {
-	c, err := canonicalObject(obj)
+	input, at, err := split(obj, path)
+	if err == nil && at != nil && path[0] != sigMember && at.Blocked {
+		err = notObject(path[:at.Reached])
+	}
 	if err != nil {
 		return nil, fmt.Errorf("signing input: %w", err)
 	}
-	out, err := strip(c, []string{sigMember}, path)
+	return input, nil
+}
+
+// sigPath is the path of the top-level signature (read only).
+var sigPath = []string{sigMember}
+
+// split canonicalises obj once, leaving out the top-level "sig" and the
+// member at path. It returns the signing input and the [canonical.Cut] of
+// path, which holds the value found there (nil when path is empty).
+func split(obj []byte, path []string) ([]byte, *canonical.Cut, error) {
+	cs := new(struct {
+		top, at canonical.Cut
+		list    [2]*canonical.Cut
+	})
+	cs.top.Path, cs.list[0] = sigPath, &cs.top
+	cuts, at := cs.list[:1], &cs.top
+	switch {
+	case len(path) == 0:
+		at = nil
+	case len(path) > 1 || path[0] != sigMember:
+		cs.at.Path, cs.list[1] = path, &cs.at
+		cuts, at = cs.list[:2], &cs.at
+	}
+	input, err := canonical.ProtocolWithout(obj, cuts...)
 	if err != nil {
-		return nil, fmt.Errorf("signing input: %w", err)
+		return nil, nil, err
 	}
-	return out, nil
+	return input, at, nil
 }
 
-// canonicalObject returns the canonical form of obj, which must be an object.
-func canonicalObject(obj []byte) ([]byte, error) {
-	c, err := canonical.Protocol(obj)
-	if err != nil {
-		return nil, err
+// follow returns the canonical value at the end of a cut's path, or a
+// [wire.Malformed] error naming where the path stopped.
+func follow(at *canonical.Cut) ([]byte, error) {
+	switch {
+	case at.Reached == len(at.Path):
+		return at.Value, nil
+	case at.Blocked:
+		return nil, notObject(at.Path[:at.Reached])
+	default:
+		return nil, wire.Errorf(wire.Malformed, pointer(at.Path[:at.Reached+1]), "member is missing")
 	}
-	if c[0] != '{' {
-		return nil, wire.Errorf(wire.Malformed, "", "a signed value must be a JSON object")
-	}
-	return c, nil
 }
 
-// strip removes the members at the given paths from the canonical object c
-// and returns the canonical result.
-func strip(c []byte, paths ...[]string) ([]byte, error) {
-	changed := false
-	for _, path := range paths {
-		if len(path) == 0 {
-			continue
-		}
-		out, removed, err := remove(c, path, "")
-		if err != nil {
-			return nil, err
-		}
-		c, changed = out, changed || removed
-	}
-	if !changed {
-		return c, nil
-	}
-	return canonical.Protocol(c)
+// notObject reports that the member at path is not the object the path
+// needs to go through.
+func notObject(path []string) error {
+	return wire.Errorf(wire.Malformed, pointer(path), "must be a JSON object")
 }
 
-// remove deletes the member at path from the JSON object obj. It reports
-// whether anything was removed; at is the pointer of obj, for messages.
-func remove(obj []byte, path []string, at string) ([]byte, bool, error) {
-	members, err := members(obj, at)
-	if err != nil {
-		return nil, false, err
+// stringValue returns the content of a canonical JSON string.
+func stringValue(v []byte) (string, bool) {
+	if len(v) < 2 || v[0] != '"' {
+		return "", false
 	}
-	child, ok := members[path[0]]
-	if !ok {
-		return obj, false, nil
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1]), true
 	}
-	if len(path) == 1 {
-		delete(members, path[0])
-	} else {
-		out, removed, err := remove(child, path[1:], at+"/"+path[0])
-		if err != nil || !removed {
-			return obj, false, err
-		}
-		members[path[0]] = out
-	}
-	out, err := json.Marshal(members)
-	return out, err == nil, err
-}
-
-// lookup returns the raw value of the member at path in the canonical
-// object c, or a [wire.Malformed] error when it is absent.
-func lookup(c []byte, path []string) (json.RawMessage, error) {
-	at := ""
-	for _, name := range path {
-		m, err := members(c, at)
-		if err != nil {
-			return nil, err
-		}
-		at += "/" + name
-		v, ok := m[name]
-		if !ok {
-			return nil, wire.Errorf(wire.Malformed, at, "member is missing")
-		}
-		c = v
-	}
-	return c, nil
-}
-
-// members splits a canonical JSON object into its members.
-func members(obj []byte, at string) (map[string]json.RawMessage, error) {
-	if len(obj) == 0 || obj[0] != '{' {
-		return nil, wire.Errorf(wire.Malformed, at, "must be a JSON object")
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(obj, &m); err != nil {
-		return nil, wire.Wrap(wire.Malformed, at, err)
-	}
-	return m, nil
+	var s string
+	return s, json.Unmarshal(v, &s) == nil
 }
 
 // pointer renders a member path as a JSON pointer, for error fields.

@@ -2,9 +2,9 @@ package signing
 
 import (
 	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 
+	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -17,7 +17,8 @@ func Verify(raw []byte, pub ed25519.PublicKey) error {
 // VerifyField checks the signature stored at path (for example "prev",
 // "sig") of the JSON object raw, as received, against pub. The signed input
 // is raw without its top-level "sig" and without the member at path
-// ([InputWithout]).
+// ([InputWithout]). One pass of the canonicaliser yields both the input
+// and the signature.
 func VerifyField(raw []byte, pub ed25519.PublicKey, path ...string) error {
 	if err := verifyField(raw, pub, path); err != nil {
 		return fmt.Errorf("verify signature: %w", err)
@@ -32,15 +33,11 @@ func verifyField(raw []byte, pub ed25519.PublicKey, path []string) error {
 	if len(pub) != ed25519.PublicKeySize {
 		return wire.Errorf(wire.BadKey, "", "public key is %d bytes, want %d", len(pub), ed25519.PublicKeySize)
 	}
-	c, err := canonicalObject(raw)
+	input, at, err := split(raw, path)
 	if err != nil {
 		return err
 	}
-	sig, err := readSignature(c, path)
-	if err != nil {
-		return err
-	}
-	input, err := strip(c, []string{sigMember}, path)
+	sig, err := readSignature(at)
 	if err != nil {
 		return err
 	}
@@ -50,15 +47,15 @@ func verifyField(raw []byte, pub ed25519.PublicKey, path []string) error {
 	return nil
 }
 
-// readSignature returns the 64 signature bytes at path in the canonical object c.
-func readSignature(c []byte, path []string) ([]byte, error) {
-	field := pointer(path)
-	v, err := lookup(c, path)
+// readSignature returns the 64 signature bytes that the cut at found.
+func readSignature(at *canonical.Cut) ([]byte, error) {
+	field := pointer(at.Path)
+	v, err := follow(at)
 	if err != nil {
 		return nil, err
 	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
+	s, ok := stringValue(v)
+	if !ok {
 		return nil, wire.Errorf(wire.Malformed, field, "signature must be a string")
 	}
 	sig, err := wire.DecodeBytes(s)

@@ -4,15 +4,39 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/gowebpki/jcs"
+
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
-// checker walks a JSON text token by token and rejects what [Transform]
+// This file keeps the previous implementation as the oracle of the
+// differential tests and the baseline of the benchmarks: a token-by-token
+// strict check with encoding/json, then github.com/gowebpki/jcs.
+
+// oldTransform is Transform as it was.
+func oldTransform(raw []byte) ([]byte, error) { return oldCanonical(raw, false) }
+
+// oldProtocol is Protocol as it was.
+func oldProtocol(raw []byte) ([]byte, error) { return oldCanonical(raw, true) }
+
+func oldCanonical(raw []byte, integersOnly bool) ([]byte, error) {
+	if err := check(raw, integersOnly); err != nil {
+		return nil, fmt.Errorf("canonicalise: %w", err)
+	}
+	out, err := jcs.Transform(raw)
+	if err != nil {
+		return nil, fmt.Errorf("canonicalise: %w", wire.Wrap(wire.BadEncoding, "", err))
+	}
+	return out, nil
+}
+
+// checker walks a JSON text token by token and rejects what Transform
 // must not canonicalise: invalid syntax, trailing data, duplicate member
 // names and, when integersOnly is set, numbers outside the protocol rule.
 type checker struct {
