@@ -106,7 +106,7 @@ func parseSig(raw json.RawMessage, field string) (wire.Bytes, error) {
 		return nil, err
 	}
 	if len(b) != SignatureSize {
-		return nil, wire.Errorf(wire.BadSignature, field, "got %d bytes, want %d", len(b), SignatureSize)
+		return nil, wire.Errorf(wire.Malformed, field, "got %d bytes, want %d", len(b), SignatureSize)
 	}
 	return b, nil
 }

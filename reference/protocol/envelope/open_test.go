@@ -62,7 +62,7 @@ func TestOpenTampered(t *testing.T) {
 		// a truncated signature
 		{name: "inner sig truncated", tamper: func(t *testing.T, env *Envelope) {
 			resign(t, env, bob, func(in *Inner) { in.Sig = in.Sig[:32] })
-		}, defect: wire.BadSignature, field: "/inner/sig"},
+		}, defect: wire.Malformed, field: "/inner/sig"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,7 +108,7 @@ func TestParseBundleBadChainLink(t *testing.T) {
 		// prev.sign_key claims another old key
 		{"prev.sign_key swapped", func(p map[string]any) { p["sign_key"] = wire.EncodeBytes(mallory.Bundle().SignKey) }, wire.BadChain},
 		// a truncated prev.sig
-		{"prev.sig short", func(p map[string]any) { p["sig"] = b64(63, 7) }, wire.BadChain},
+		{"prev.sig short", func(p map[string]any) { p["sig"] = b64(63, 7) }, wire.Malformed},
 		// prev.sign_key of the wrong length
 		{"prev.sign_key short", func(p map[string]any) { p["sign_key"] = b64(16, 7) }, wire.BadKey},
 		// prev naming the bundle's own sign key is no rotation

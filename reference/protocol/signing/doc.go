@@ -34,7 +34,7 @@
 // Every failure is a [*wire.Error]: [wire.BadEncoding] for text that is not
 // strict canonicalisable JSON or a signature that is not base64url,
 // [wire.Malformed] when the value is not an object or the signature member
-// is missing or not a string, [wire.BadKey] for a key of the wrong length,
-// and [wire.BadSignature] for a signature that is not 64 bytes or does not
-// verify.
+// is missing, not a string or not 64 bytes (a value of the wrong shape, as
+// the schemas say), [wire.BadKey] for a key of the wrong length, and
+// [wire.BadSignature] for a signature that does not verify.
 package signing

@@ -115,7 +115,7 @@ func oldVerifyField(raw []byte, pub ed25519.PublicKey, path []string) error {
 		return wire.Errorf(wire.BadEncoding, pointer(path), "signature is not unpadded base64url")
 	}
 	if len(sig) != ed25519.SignatureSize {
-		return wire.Errorf(wire.BadSignature, pointer(path), "signature is %d bytes", len(sig))
+		return wire.Errorf(wire.Malformed, pointer(path), "signature is %d bytes", len(sig))
 	}
 	input, err := oldInputWithout(raw, path...)
 	if err != nil {

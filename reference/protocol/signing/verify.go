@@ -63,7 +63,7 @@ func readSignature(at *canonical.Cut) ([]byte, error) {
 		return nil, wire.Errorf(wire.BadEncoding, field, "signature is not unpadded base64url")
 	}
 	if len(sig) != ed25519.SignatureSize {
-		return nil, wire.Errorf(wire.BadSignature, field, "signature is %d bytes, want %d", len(sig), ed25519.SignatureSize)
+		return nil, wire.Errorf(wire.Malformed, field, "signature is %d bytes, want %d", len(sig), ed25519.SignatureSize)
 	}
 	return sig, nil
 }

@@ -160,7 +160,7 @@ func addEnvelopeOpenCases(g *group, base builtEnvelope, ps parties) {
 	cs := ps[carol].sign
 	broken("a bit of the inner signature flipped", wire.BadSignature, func(s *envSpec) { s.editSigned = sigFlip })
 	broken("the inner message signed by carol's key", wire.BadSignature, func(s *envSpec) { s.signer = &cs })
-	broken("the inner signature is 63 bytes", wire.BadSignature, func(s *envSpec) {
+	broken("the inner signature is 63 bytes", wire.Malformed, func(s *envSpec) {
 		s.editSigned = func(o object) object {
 			return with(o, "sig", b64(must(wire.DecodeBytes(o["sig"].(string)))[:63]))
 		}

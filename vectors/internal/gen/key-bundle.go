@@ -112,7 +112,7 @@ func addBundleInvalid(g *group, gens []generation) {
 	inv(wire.BadSignature, "signed by bob's key", signed(g0.bundle(), bob.sign))
 	inv(wire.BadSignature, "created changed after signing", with(b0, "created", g0.created+1))
 	inv(wire.BadSignature, "box_key replaced after signing", with(b0, "box_key", b64(gens[1].box.pub)))
-	inv(wire.BadSignature, "sig of 63 bytes", with(b0, "sig", b64(sig[:63])))
+	inv(wire.Malformed, "sig of 63 bytes", with(b0, "sig", b64(sig[:63])))
 	inv(wire.Malformed, "sig missing", without(b0, "sig"))
 	inv(wire.Malformed, "an unknown member (signed)", resign(with(g0.bundle(), "name", "Alice")))
 	inv(wire.Malformed, "created missing (signed)", resign(without(g0.bundle(), "created")))
