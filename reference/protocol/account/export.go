@@ -7,6 +7,7 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
@@ -87,7 +88,7 @@ func NewExport(deps wire.Deps, signKey ed25519.PrivateKey, e Export) (*Export, e
 	x.Contacts, x.Groups, x.Favorites = nonNil(x.Contacts), nonNil(x.Groups), nonNil(x.Favorites)
 	err := x.check()
 	if err == nil {
-		x.raw, err = signObject(x.fields, &x.Sig, signKey)
+		x.raw, err = signing.SignObject(x.fields, &x.Sig, signKey)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("new export: %w", err)
@@ -248,7 +249,7 @@ func (e *Export) verify(pub ed25519.PublicKey) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	if err := verifyObject(e, pub); err != nil {
+	if err := signing.VerifyEncoded(e, pub); err != nil {
 		return err
 	}
 	if err := e.Bundle.Verify(); err != nil {
@@ -263,7 +264,7 @@ func (e *Export) verify(pub ed25519.PublicKey) error {
 }
 
 // Bytes returns the export's encoding, as [LoginProof.Bytes] does.
-func (e *Export) Bytes() ([]byte, error) { return encoding(e.raw, e.fields) }
+func (e *Export) Bytes() ([]byte, error) { return signing.Encoding(e.raw, e.fields) }
 
 // MarshalJSON returns [Export.Bytes].
 func (e *Export) MarshalJSON() ([]byte, error) { return e.Bytes() }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -53,7 +54,7 @@ func (p *LoginProof) sign(key ed25519.PrivateKey) error {
 	if err := checkDomain("domain", p.Domain); err != nil {
 		return err
 	}
-	raw, err := signObject(p.fields, &p.Sig, key)
+	raw, err := signing.SignObject(p.fields, &p.Sig, key)
 	p.raw = raw
 	return err
 }
@@ -86,7 +87,7 @@ func ParseLoginProof(raw []byte) (*LoginProof, error) {
 // Verify checks the signature, over the proof as received, with the
 // account's sign key: bad_signature, or bad_key for a key not 32 bytes.
 func (p *LoginProof) Verify(pub ed25519.PublicKey) error {
-	if err := verifyObject(p, pub); err != nil {
+	if err := signing.VerifyEncoded(p, pub); err != nil {
 		return fmt.Errorf("verify login proof: %w", err)
 	}
 	return nil
@@ -94,7 +95,7 @@ func (p *LoginProof) Verify(pub ed25519.PublicKey) error {
 
 // Bytes returns the proof's encoding: the bytes it was made or received
 // as, or (built by hand) its canonical encoding.
-func (p *LoginProof) Bytes() ([]byte, error) { return encoding(p.raw, p.fields) }
+func (p *LoginProof) Bytes() ([]byte, error) { return signing.Encoding(p.raw, p.fields) }
 
 // MarshalJSON returns [LoginProof.Bytes].
 func (p *LoginProof) MarshalJSON() ([]byte, error) { return p.Bytes() }

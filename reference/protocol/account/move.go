@@ -6,6 +6,7 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/strict"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
@@ -38,7 +39,7 @@ func NewMoveNotice(deps wire.Deps, from address.Address, oldSignKey ed25519.Priv
 	n := &MoveNotice{From: from, To: newBundle.Address, Bundle: newBundle, TS: deps.Millis()}
 	err := n.check()
 	if err == nil {
-		n.raw, err = signObject(n.fields, &n.Sig, oldSignKey)
+		n.raw, err = signing.SignObject(n.fields, &n.Sig, oldSignKey)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("new move notice: %w", err)
@@ -107,7 +108,7 @@ func (n *MoveNotice) verify(oldPub ed25519.PublicKey) error {
 	if err := n.check(); err != nil {
 		return err
 	}
-	if err := verifyObject(n, oldPub); err != nil {
+	if err := signing.VerifyEncoded(n, oldPub); err != nil {
 		return err
 	}
 	if err := n.Bundle.Verify(); err != nil {
@@ -117,7 +118,7 @@ func (n *MoveNotice) verify(oldPub ed25519.PublicKey) error {
 }
 
 // Bytes returns the notice's encoding, as [LoginProof.Bytes] does.
-func (n *MoveNotice) Bytes() ([]byte, error) { return encoding(n.raw, n.fields) }
+func (n *MoveNotice) Bytes() ([]byte, error) { return signing.Encoding(n.raw, n.fields) }
 
 // MarshalJSON returns [MoveNotice.Bytes].
 func (n *MoveNotice) MarshalJSON() ([]byte, error) { return n.Bytes() }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 )
 
@@ -32,7 +33,7 @@ func NewDeleteNotice(deps wire.Deps, addr address.Address, signKey ed25519.Priva
 	n := &DeleteNotice{Address: addr, TS: deps.Millis()}
 	err := checkAddress("/address", addr)
 	if err == nil {
-		n.raw, err = signObject(n.fields, &n.Sig, signKey)
+		n.raw, err = signing.SignObject(n.fields, &n.Sig, signKey)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("new delete notice: %w", err)
@@ -64,14 +65,14 @@ func ParseDeleteNotice(raw []byte) (*DeleteNotice, error) {
 // Verify checks the signature, over the notice as received, with the
 // account's sign key: bad_signature, or bad_key for a key not 32 bytes.
 func (n *DeleteNotice) Verify(pub ed25519.PublicKey) error {
-	if err := verifyObject(n, pub); err != nil {
+	if err := signing.VerifyEncoded(n, pub); err != nil {
 		return fmt.Errorf("verify delete notice: %w", err)
 	}
 	return nil
 }
 
 // Bytes returns the notice's encoding, as [LoginProof.Bytes] does.
-func (n *DeleteNotice) Bytes() ([]byte, error) { return encoding(n.raw, n.fields) }
+func (n *DeleteNotice) Bytes() ([]byte, error) { return signing.Encoding(n.raw, n.fields) }
 
 // MarshalJSON returns [DeleteNotice.Bytes].
 func (n *DeleteNotice) MarshalJSON() ([]byte, error) { return n.Bytes() }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
-	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/strict"
@@ -69,11 +68,10 @@ func newAuth(deps wire.Deps, ticketID string, peer address.Address, host string,
 		return nil, fmt.Errorf("read nonce: %w", err)
 	}
 	a := &Auth{Ticket: ticketID, Peer: peer, Host: host, TS: deps.Millis(), Nonce: nonce}
-	if a.Sig, err = signing.Sign(a.fields(), signKey); err != nil {
+	if a.raw, err = signing.SignObject(a.fields, &a.Sig, signKey); err != nil {
 		return nil, err
 	}
-	a.raw, err = canonical.Marshal(a.fields())
-	return a, err
+	return a, nil
 }
 
 func (a *Auth) fields() any {
@@ -141,19 +139,12 @@ func verifyAuth(now time.Time, auth *Auth, t *Ticket, peerSignKey ed25519.Public
 	if err := fedsig.CheckSkew(now, auth.TS); err != nil {
 		return err
 	}
-	raw, err := auth.Bytes()
-	if err != nil {
-		return err
-	}
-	return signing.Verify(raw, peerSignKey)
+	return signing.VerifyEncoded(auth, peerSignKey)
 }
 
 // Bytes returns the proof's encoding, as [Ticket.Bytes] does.
 func (a *Auth) Bytes() ([]byte, error) {
-	if a.raw != nil {
-		return a.raw, nil
-	}
-	return canonical.Marshal(a.fields())
+	return signing.Encoding(a.raw, a.fields)
 }
 
 // MarshalJSON returns [Auth.Bytes].

@@ -9,7 +9,6 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
-	"github.com/emsg-project/emsg/reference/protocol/canonical"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/signing"
 	"github.com/emsg-project/emsg/reference/protocol/strict"
@@ -68,11 +67,10 @@ func issue(deps wire.Deps, hostKey fedsig.ServerKey, host string, initiator, pee
 	}
 	t := &Ticket{ID: id.String(), Host: host, Initiator: initiator, Peer: peer,
 		Expires: now + wire.Millis(ttl.Milliseconds()), Key: hostKey.ID}
-	if t.Sig, err = signing.Sign(t.fields(), hostKey.Private); err != nil {
+	if t.raw, err = signing.SignObject(t.fields, &t.Sig, hostKey.Private); err != nil {
 		return nil, err
 	}
-	t.raw, err = canonical.Marshal(t.fields())
-	return t, err
+	return t, nil
 }
 
 func checkNew(hostKey fedsig.ServerKey, host string, initiator, peer address.Address, ttl time.Duration) error {
@@ -150,20 +148,13 @@ func (t *Ticket) verify(ctx context.Context, now time.Time, keys fedsig.KeyLooku
 	if err != nil {
 		return err
 	}
-	raw, err := t.Bytes()
-	if err != nil {
-		return err
-	}
-	return signing.Verify(raw, pub)
+	return signing.VerifyEncoded(t, pub)
 }
 
 // Bytes returns the ticket's encoding: the bytes it was issued or received
 // as, or (for a Ticket built by hand) its canonical encoding.
 func (t *Ticket) Bytes() ([]byte, error) {
-	if t.raw != nil {
-		return t.raw, nil
-	}
-	return canonical.Marshal(t.fields())
+	return signing.Encoding(t.raw, t.fields)
 }
 
 // MarshalJSON returns [Ticket.Bytes].
