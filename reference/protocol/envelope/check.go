@@ -13,25 +13,8 @@ func (env *Envelope) Check() error {
 	if env.V != Version {
 		return wire.Errorf(wire.UnsupportedVersion, "/v", "version %d, this implementation speaks %d", env.V, Version)
 	}
-	if err := CheckID(env.ID, "id"); err != nil {
+	if err := checkHeader(env.ID, env.From, env.To, env.Session, env.TS, env.TTL); err != nil {
 		return err
-	}
-	if err := checkAddress(env.From, "from"); err != nil {
-		return err
-	}
-	if err := checkAddress(env.To, "to"); err != nil {
-		return err
-	}
-	if env.Session != "" {
-		if err := CheckID(env.Session, "session"); err != nil {
-			return err
-		}
-	}
-	if err := checkMillis(env.TS, "ts"); err != nil {
-		return err
-	}
-	if env.TTL < 1 || env.TTL > maxInt {
-		return wire.Errorf(wire.Malformed, "/ttl", "ttl %d outside 1..2^53-1", env.TTL)
 	}
 	if err := checkKeys(env.Keys); err != nil {
 		return err
@@ -55,6 +38,33 @@ func checkKeys(keys map[address.Address]wire.Bytes) error {
 		if len(k) != WrappedKeySize {
 			return wire.Errorf(wire.BadKey, join("/keys", a.String()), "wrapped key is %d bytes, want %d", len(k), WrappedKeySize)
 		}
+	}
+	return nil
+}
+
+// checkHeader checks the routing members an envelope and the parameters
+// of [SealWith] share: id and session (canonical ULIDs), from and to
+// (canonical addresses), ts and ttl (in range).
+func checkHeader(id string, from, to address.Address, session string, ts wire.Millis, ttl int) error {
+	if err := CheckID(id, "/id"); err != nil {
+		return err
+	}
+	if err := checkAddress(from, "/from"); err != nil {
+		return err
+	}
+	if err := checkAddress(to, "/to"); err != nil {
+		return err
+	}
+	if session != "" {
+		if err := CheckID(session, "/session"); err != nil {
+			return err
+		}
+	}
+	if err := checkMillis(ts, "/ts"); err != nil {
+		return err
+	}
+	if ttl < 1 || ttl > maxInt {
+		return wire.Errorf(wire.Malformed, "/ttl", "ttl %d outside 1..2^53-1", ttl)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -175,6 +176,37 @@ func TestMarshalRefusesInvalid(t *testing.T) {
 	env.Keys = nil
 	if _, err := json.Marshal(env); err == nil {
 		t.Fatal("marshalled an envelope without keys")
+	}
+}
+
+func TestCheckNamesTheMember(t *testing.T) {
+	tests := []struct {
+		name   string
+		tamper func(env *Envelope)
+		defect wire.Defect
+		field  string
+	}{
+		// each header member, reported as a JSON Pointer as the decoder does
+		{"id in lower case", func(env *Envelope) { env.ID = strings.ToLower(env.ID) }, wire.Malformed, "/id"},
+		{"from not canonical", func(env *Envelope) { env.From.Local = "Alice" }, wire.BadAddress, "/from"},
+		{"to missing", func(env *Envelope) { env.To = address.Address{} }, wire.BadAddress, "/to"},
+		{"session not a ULID", func(env *Envelope) { env.Session = "s1" }, wire.Malformed, "/session"},
+		{"ts negative", func(env *Envelope) { env.TS = -1 }, wire.Malformed, "/ts"},
+		{"ttl zero", func(env *Envelope) { env.TTL = 0 }, wire.Malformed, "/ttl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := ParseEnvelope(validEnvelope(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.tamper(env)
+			err = env.Check()
+			var e *wire.Error
+			if !errors.As(err, &e) || e.Defect != tt.defect || e.Field != tt.field {
+				t.Fatalf("Check() = %v, want defect %s at %s", err, tt.defect, tt.field)
+			}
+		})
 	}
 }
 

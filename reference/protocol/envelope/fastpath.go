@@ -65,7 +65,7 @@ func canonicalFields(from, id, sig, to, ts []byte) (*Inner, bool) {
 	if in.To, err = address.ParseCanonical(string(to)); err != nil {
 		return nil, false
 	}
-	if CheckID(in.ID, "id") != nil {
+	if CheckID(in.ID, "/id") != nil {
 		return nil, false
 	}
 	n, err := strconv.ParseInt(string(ts), 10, 64)

@@ -95,25 +95,8 @@ func wrapKeys(contentKey *[ContentKeySize]byte, wraps []Wrap) (map[address.Addre
 
 // check validates the parameters before any work is done.
 func (p *Params) check() error {
-	if err := CheckID(p.ID, "id"); err != nil {
+	if err := checkHeader(p.ID, p.From, p.To, p.Session, p.TS, p.TTL); err != nil {
 		return err
-	}
-	if err := checkAddress(p.From, "from"); err != nil {
-		return err
-	}
-	if err := checkAddress(p.To, "to"); err != nil {
-		return err
-	}
-	if p.Session != "" {
-		if err := CheckID(p.Session, "session"); err != nil {
-			return err
-		}
-	}
-	if err := checkMillis(p.TS, "ts"); err != nil {
-		return err
-	}
-	if p.TTL < 1 || p.TTL > maxInt {
-		return wire.Errorf(wire.Malformed, "/ttl", "ttl %d outside 1..2^53-1", p.TTL)
 	}
 	if len(p.SignKey) != ed25519.PrivateKeySize {
 		return wire.Errorf(wire.BadKey, "/sign_key", "got %d bytes, want %d", len(p.SignKey), ed25519.PrivateKeySize)
