@@ -30,9 +30,10 @@ lint:
 vectors:
 	$(GO) generate ./vectors
 
-## spec: regenerate the human-readable spec (spec/EMSG.md) from the machine-readable files
+## spec: regenerate the generated documents: spec/EMSG.md and reference/server/ENVIRONMENT.md
 spec:
 	$(GO) test ./spec -run TestEMSGMarkdownIsGenerated -update
+	$(GO) test ./reference/server/config -run TestEnvironmentMarkdownIsGenerated -update
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

@@ -8,6 +8,8 @@
 //     protocol library against them.
 //   - emsg spec: look up requirements, list schemas, validate JSON files
 //     against a named schema.
+//   - emsg serve: run the reference server for one domain, or a loopback
+//     deployment of several that prints its resolver table.
 //
 // Every subcommand prints plain text when standard output is not a
 // terminal, and exits non-zero when what it checked failed.

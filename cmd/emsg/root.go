@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -8,11 +9,17 @@ import (
 
 // run builds the command tree, executes it with args and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is [run] with a context that long-running commands (serve)
+// stop on.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return report(stderr, root.Execute())
+	return report(stderr, root.ExecuteContext(ctx))
 }
 
 func newRootCommand() *cobra.Command {
@@ -22,6 +29,6 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true, // report() prints errors by the CLI rule
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand())
+	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand(), newServeCommand())
 	return root
 }

@@ -1,0 +1,40 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/emsg-project/emsg/reference/protocol/address"
+)
+
+// Check reports the first option whose value cannot work.
+func (c Config) Check() error {
+	if c.Domain == "" {
+		return errors.New("EMSG_DOMAIN (--domain) is required: the domain this server answers for")
+	}
+	if _, err := address.ParseCanonicalDomain(c.Domain); err != nil {
+		return fmt.Errorf("EMSG_DOMAIN: %w", err)
+	}
+	if !slices.Contains([]string{"open", "invite"}, c.Registration) {
+		return fmt.Errorf("EMSG_REGISTRATION: %q is neither open nor invite", c.Registration)
+	}
+	for _, p := range []struct {
+		name  string
+		value int
+	}{
+		{"EMSG_MAX_TTL", c.MaxTTL}, {"EMSG_DEFAULT_TTL", c.DefaultTTL}, {"EMSG_MAX_ENVELOPE_BYTES", c.MaxEnvelopeBytes},
+		{"EMSG_MAX_BODY_BYTES", c.MaxBodyBytes}, {"EMSG_MAX_IMPORT_BYTES", c.MaxImportBytes}, {"EMSG_MAX_TXN_ITEMS", c.MaxTxnItems},
+	} {
+		if p.value < 1 {
+			return fmt.Errorf("%s: %d must be at least 1", p.name, p.value)
+		}
+	}
+	if c.DefaultTTL > c.MaxTTL {
+		return fmt.Errorf("EMSG_DEFAULT_TTL %d exceeds EMSG_MAX_TTL %d", c.DefaultTTL, c.MaxTTL)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("EMSG_TLS_CERT and EMSG_TLS_KEY go together")
+	}
+	return nil
+}

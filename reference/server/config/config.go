@@ -1,0 +1,24 @@
+package config
+
+import "time"
+
+// Config is everything an operator can set on a reference server.
+type Config struct {
+	Domain            string        `env:"EMSG_DOMAIN" flag:"domain" default:"" doc:"The domain this server answers for (its accounts are local#domain), in canonical lower-case form. Required."`
+	Listen            string        `env:"EMSG_LISTEN" flag:"listen" default:":7000" doc:"The TCP address to listen on. The container contract fixes port 7000."`
+	DataDir           string        `env:"EMSG_DATA_DIR" flag:"data-dir" default:"./emsg-data" doc:"The directory of the server's database and server keys; created with mode 0700."`
+	Registration      string        `env:"EMSG_REGISTRATION" flag:"registration" default:"open" doc:"Who may register: open, or invite (an admin-issued invite token is required)."`
+	MaxTTL            int           `env:"EMSG_MAX_TTL" flag:"max-ttl" default:"2592000" doc:"The longest envelope ttl accepted, in seconds."`
+	DefaultTTL        int           `env:"EMSG_DEFAULT_TTL" flag:"default-ttl" default:"604800" doc:"The ttl suggested to clients in the discovery document, in seconds."`
+	MaxEnvelopeBytes  int           `env:"EMSG_MAX_ENVELOPE_BYTES" flag:"max-envelope-bytes" default:"65536" doc:"The largest envelope accepted (too_large above it)."`
+	MaxBodyBytes      int           `env:"EMSG_MAX_BODY_BYTES" flag:"max-body-bytes" default:"1048576" doc:"The largest request body accepted, except account imports (LIMIT-BODY-01)."`
+	MaxImportBytes    int           `env:"EMSG_MAX_IMPORT_BYTES" flag:"max-import-bytes" default:"16777216" doc:"The largest account import body accepted."`
+	MaxTxnItems       int           `env:"EMSG_MAX_TXN_ITEMS" flag:"max-txn-items" default:"100" doc:"The most items accepted in one federation transaction."`
+	ReadHeaderTimeout time.Duration `env:"EMSG_READ_HEADER_TIMEOUT" flag:"read-header-timeout" default:"30s" doc:"How long a client may take to send its request headers (LIMIT-HEADER-01, against slowloris)."`
+	IdleTimeout       time.Duration `env:"EMSG_IDLE_TIMEOUT" flag:"idle-timeout" default:"120s" doc:"How long an idle keep-alive connection stays open (LIMIT-IDLE-01)."`
+	StreamIdleTimeout time.Duration `env:"EMSG_STREAM_IDLE_TIMEOUT" flag:"stream-idle-timeout" default:"90s" doc:"How long a stream stays open without a client frame (LIMIT-IDLE-01)."`
+	Features          []string      `env:"EMSG_FEATURES" flag:"features" default:"core,federation,groups,sessions,retention,migration,signals,admin" doc:"The profiles and features this server advertises in its discovery document."`
+	AdminKeys         []string      `env:"EMSG_ADMIN_KEYS" flag:"admin-keys" default:"" doc:"Operator keys allowed on the admin API, as ed25519:<id>=<base64url public key>, comma-separated."`
+	TLSCert           string        `env:"EMSG_TLS_CERT" flag:"tls-cert" default:"" doc:"A PEM certificate file; with EMSG_TLS_KEY the server speaks HTTPS. Without them it speaks plain HTTP, which peers accept only through a resolver table."`
+	TLSKey            string        `env:"EMSG_TLS_KEY" flag:"tls-key" default:"" doc:"The PEM private key file of EMSG_TLS_CERT."`
+}

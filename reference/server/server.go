@@ -1,0 +1,87 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/emsg-project/emsg/reference/protocol/fedsig"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/config"
+	"github.com/emsg-project/emsg/reference/server/httpapi"
+)
+
+// maxHeaderBytes bounds request headers (the body limits are per route).
+const maxHeaderBytes = 64 << 10
+
+// Server is the reference server for one domain.
+type Server struct {
+	cfg  config.Config
+	deps wire.Deps
+	key  fedsig.ServerKey
+	http *http.Server
+}
+
+// Option changes how [New] builds a Server.
+type Option func(*Server)
+
+// WithDeps sets the randomness and clock (tests and simulations seed them).
+func WithDeps(d wire.Deps) Option { return func(s *Server) { s.deps = d } }
+
+// New builds the server for cfg: it checks the configuration and loads (or
+// creates) the server key in the data directory. It does not listen yet.
+func New(cfg config.Config, opts ...Option) (*Server, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	s := &Server{cfg: cfg, deps: wire.System()}
+	for _, o := range opts {
+		o(s)
+	}
+	key, err := loadOrCreateKey(cfg.DataDir, s.deps)
+	if err != nil {
+		return nil, err
+	}
+	s.key = key
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+	return s, nil
+}
+
+// routes registers every endpoint the server offers.
+func (s *Server) routes() http.Handler {
+	m := httpapi.NewMux()
+	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)
+	m.Handle(http.MethodGet, "/emsg/v1/health", s.handleHealth)
+	return m
+}
+
+// Domain is the domain the server answers for.
+func (s *Server) Domain() string { return s.cfg.Domain }
+
+// Handler is the server's HTTP handler, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// Serve answers requests on l until [Server.Shutdown]; it speaks HTTPS when
+// the configuration names a certificate, plain HTTP otherwise.
+func (s *Server) Serve(l net.Listener) error {
+	var err error
+	if s.cfg.TLSCert != "" {
+		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
+	} else {
+		err = s.http.Serve(l)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
