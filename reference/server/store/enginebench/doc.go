@@ -34,6 +34,6 @@
 // # Measurements
 //
 // cmd/enginebench runs the workload against every engine and the kill -9
-// check ([RunCrashChild], [VerifyCrash]); RESULTS.md holds the figures and
+// check ([RunCrashChild], [CrashRun]); RESULTS.md holds the figures and
 // the recommendation.
 package enginebench
