@@ -6,8 +6,11 @@ GO          ?= go
 FUZZTIME    ?= 20s
 BENCHCOUNT  ?= 6
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+DOCKER      ?= docker
+IMAGE       ?= emsg-reference:dev
+IMAGE_DIR   := out/image
 
-.PHONY: all conformance test lint vectors spec fuzz bench clean
+.PHONY: all conformance test lint vectors spec fuzz bench image clean
 
 all: lint test
 
@@ -47,6 +50,17 @@ fuzz:
 ## bench: protocol-library benchmarks, each beside the raw primitive it is built on
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./reference/protocol/...
+
+## image: build the reference server's image IMAGE: static binary FROM scratch, nothing pulled (docs/CONTAINER.md)
+image:
+	rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/data
+	CGO_ENABLED=0 GOOS=linux GOARCH=$$($(DOCKER) version -f '{{.Server.Arch}}') \
+	  $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/emsg ./cmd/emsg
+	$(DOCKER) build -f reference/server/Dockerfile -t $(IMAGE) \
+	  --build-arg VERSION=$$(git describe --tags --always --dirty 2>/dev/null || echo dev) \
+	  --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	  --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+	  $(IMAGE_DIR)
 
 clean:
 	$(GO) clean -testcache
