@@ -13,12 +13,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server"
 	"github.com/emsg-project/emsg/reference/server/config"
 )
 
-// shutdownGrace bounds how long a stopping server waits for requests in flight.
-const shutdownGrace = 10 * time.Second
+// shutdownGrace bounds how long a stopping server waits for requests in
+// flight: under the container contract's 10 seconds from SIGTERM to exit
+// (docs/CONTAINER.md, C7), with room to close the store.
+const shutdownGrace = 8 * time.Second
 
 func newServeCommand() *cobra.Command {
 	var domains []string
@@ -55,6 +58,10 @@ func serveOne(ctx context.Context, out io.Writer, values map[string]*string) err
 	if err != nil {
 		return usagef("every option is in reference/server/ENVIRONMENT.md", "%v", err)
 	}
+	table, err := resolve.FromEnv(os.Getenv)
+	if err != nil {
+		return usagef("the resolver table's syntax is in the spec, section 1", "%v", err)
+	}
 	s, err := server.New(cfg)
 	if err != nil {
 		return failf("%v", err)
@@ -63,7 +70,7 @@ func serveOne(ctx context.Context, out io.Writer, values map[string]*string) err
 	if err != nil {
 		return failf("listen on %s: %v", cfg.Listen, err)
 	}
-	fmt.Fprintf(out, "serving %s on %s (data in %s)\n", cfg.Domain, l.Addr(), cfg.DataDir)
+	fmt.Fprintf(out, "serving %s on %s (data in %s, %d domains in the resolver table)\n", cfg.Domain, l.Addr(), cfg.DataDir, table.Len())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(l) }()
 	return waitThenShutdown(ctx, done, s.Shutdown)

@@ -62,6 +62,14 @@ func TestServeDeploymentPrintsItsResolverTable(t *testing.T) {
 	}
 }
 
+func TestServeRefusesABadResolverTable(t *testing.T) {
+	t.Setenv("EMSG_RESOLVE", "b.test=127.0.0.1:0")
+	code, _, errOut := emsg(t, "serve", "--domain", "a.test", "--data-dir", t.TempDir())
+	if code != 2 || !strings.Contains(errOut, "EMSG_RESOLVE") {
+		t.Fatalf("exit %d, stderr %q; want 2 and the variable named", code, errOut)
+	}
+}
+
 func TestServeRefusesABadConfiguration(t *testing.T) {
 	code, _, errOut := emsg(t, "serve", "--domain", "Not A Domain")
 	if code != 2 || !strings.Contains(errOut, "emsg: error: EMSG_DOMAIN") {
