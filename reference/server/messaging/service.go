@@ -1,0 +1,57 @@
+package messaging
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/config"
+	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/store"
+)
+
+// Authenticator returns the account a client request speaks for, or an
+// unauthorized [httpapi.Error]. The accounts package provides it.
+type Authenticator func(r *http.Request) (address.Address, error)
+
+// Notifier wakes an account's live streams so that they read the events
+// just committed. The stream package provides it.
+type Notifier interface{ Notify(address.Address) }
+
+// Service accepts envelopes and read receipts from the clients of one
+// server. Create it with [New]; it is safe for concurrent use.
+type Service struct {
+	st     *store.Store
+	cfg    config.Config
+	deps   wire.Deps
+	auth   Authenticator
+	notify Notifier
+}
+
+// New returns the messaging service of the server configured by cfg,
+// keeping its state in st. deps gives the clock (the service draws no
+// randomness); auth identifies callers and notify wakes streams after
+// each commit (nil: nobody to wake).
+func New(st *store.Store, cfg config.Config, deps wire.Deps, auth Authenticator, notify Notifier) *Service {
+	return &Service{st: st, cfg: cfg, deps: deps, auth: auth, notify: notify}
+}
+
+// Routes registers POST /emsg/v1/messages and POST /emsg/v1/receipts.
+func (s *Service) Routes(m *httpapi.Mux) {
+	m.Handle(http.MethodPost, "/emsg/v1/messages", s.handleSend)
+	m.Handle(http.MethodPost, "/emsg/v1/receipts", s.handleReceipts)
+}
+
+// wake notifies each account once, after the events it is woken for are
+// durable.
+func (s *Service) wake(addrs ...address.Address) {
+	if s.notify == nil {
+		return
+	}
+	for i, a := range addrs {
+		if slices.Index(addrs, a) == i {
+			s.notify.Notify(a)
+		}
+	}
+}
