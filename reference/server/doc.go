@@ -8,14 +8,27 @@
 //     in ENVIRONMENT.md generated from the same struct.
 //   - [httpapi]: errors in the spec's shape, JSON bodies checked against
 //     the spec's schemas, routing that answers misses in the same shape.
-//   - this package: a [Server] for one domain: its server keys (persisted
-//     in the data directory), the discovery document and the health
-//     endpoint, the HTTP server with the spec's limits and timeouts.
+//   - [store]: the durable state on bbolt; a write is acknowledged only
+//     once committed, and a refused request changes nothing.
+//   - accounts (registration, login, tokens, keys, settings; it
+//     authenticates for the others), stream (the WebSocket event stream),
+//     messaging (envelopes and read receipts) and contacts: one package per
+//     part of the client API, each mounting its routes.
+//   - this package: a [Server] for one domain, which owns the store, the
+//     server key (persisted in the data directory), the discovery document
+//     and the health endpoint, and wires the parts together; a
+//     [Deployment] of several servers on loopback.
 //
-// The accounts, messaging, stream, federation, groups, sessions,
-// retention, migration and admin parts of the API are not written yet:
-// those paths answer not_found, as for a feature a server does not offer.
+// # Not written yet
+//
+// Federation (the outgoing queue's workers, the inbox, key fetch), groups,
+// sessions, retention sweeps and favorites, migration and deletion,
+// signals and the admin API: their paths answer not_found, as for a
+// feature a server does not offer, and discovery advertises core only.
+// Envelopes and contact requests for other domains are queued durably for
+// the federation workers to come.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi
+// [store]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/store
 package server

@@ -9,8 +9,13 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/accounts"
 	"github.com/emsg-project/emsg/reference/server/config"
+	"github.com/emsg-project/emsg/reference/server/contacts"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/store"
+	"github.com/emsg-project/emsg/reference/server/stream"
 )
 
 // maxHeaderBytes bounds request headers (the body limits are per route).
@@ -18,10 +23,12 @@ const maxHeaderBytes = 64 << 10
 
 // Server is the reference server for one domain.
 type Server struct {
-	cfg  config.Config
-	deps wire.Deps
-	key  fedsig.ServerKey
-	http *http.Server
+	cfg   config.Config
+	deps  wire.Deps
+	key   fedsig.ServerKey
+	store *store.Store
+	hub   *stream.Hub
+	http  *http.Server
 }
 
 // Option changes how [New] builds a Server.
@@ -30,8 +37,9 @@ type Option func(*Server)
 // WithDeps sets the randomness and clock (tests and simulations seed them).
 func WithDeps(d wire.Deps) Option { return func(s *Server) { s.deps = d } }
 
-// New builds the server for cfg: it checks the configuration and loads (or
-// creates) the server key in the data directory. It does not listen yet.
+// New builds the server for cfg: it checks the configuration, loads (or
+// creates) the server key and opens the store in the data directory. It
+// does not listen yet.
 func New(cfg config.Config, opts ...Option) (*Server, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
@@ -45,6 +53,9 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.key = key
+	if s.store, err = store.Open(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -54,11 +65,24 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// routes registers every endpoint the server offers.
+// routes builds the parts of the server and registers every endpoint they
+// offer: accounts authenticate for the others, the stream hub wakes the
+// streams the others append events for, and messaging serves the
+// stream's send frames.
 func (s *Server) routes() http.Handler {
+	acc := accounts.New(s.store, s.cfg, s.deps)
+	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
+	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	s.hub.SetSender(msg.Send)
+
 	m := httpapi.NewMux()
 	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)
 	m.Handle(http.MethodGet, "/emsg/v1/health", s.handleHealth)
+	acc.Routes(m)
+	s.hub.Routes(m)
+	msg.Routes(m)
+	con.Routes(m)
 	return m
 }
 
@@ -83,5 +107,11 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Shutdown stops accepting requests and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+// Shutdown closes the streams (hijacked connections http.Server does not
+// track), stops accepting requests, waits for those in flight and closes
+// the store, which commits what was queued.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.hub.Close()
+	err := s.http.Shutdown(ctx)
+	return errors.Join(err, s.store.Close())
+}

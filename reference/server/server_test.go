@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"io/fs"
 	"net/http"
@@ -26,6 +27,7 @@ func newServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
 	return s
 }
 
@@ -96,11 +98,21 @@ func TestMissesAnswerInTheSpecsShape(t *testing.T) {
 }
 
 func TestServerKeySurvivesRestart(t *testing.T) {
-	s := newServer(t)
+	cfg := config.Defaults()
+	cfg.Domain = "a.test"
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	again, err := New(s.cfg) // system randomness: a new key would differ
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = again.Shutdown(context.Background()) })
 	if !bytes.Equal(again.key.Private, s.key.Private) || again.key.ID != s.key.ID {
 		t.Fatal("a restarted server has another key; peers would reject its signatures")
 	}
