@@ -47,7 +47,7 @@ func TestValidateExchangeConcurrentFreshCaches(t *testing.T) {
 }
 
 // addressLookups returns n key lookups of distinct addresses, every third
-// one in upper case, which the address pattern refuses.
+// one written with "@" for "#", which the path address pattern refuses.
 func addressLookups(n int) []exchange {
 	out := make([]exchange, 0, n)
 	for i := range n {
@@ -55,7 +55,7 @@ func addressLookups(n int) []exchange {
 			target: fmt.Sprintf("/emsg/v1/keys/user%d%%23a.test", i), header: bearer,
 			status: 404, respHeader: jsonType, respBody: errorBody("not_found", "no such account"), wantOp: "getKeys"}
 		if i%3 == 0 {
-			x.target = fmt.Sprintf("/emsg/v1/keys/User%d%%23a.test", i)
+			x.target = fmt.Sprintf("/emsg/v1/keys/user%d@a.test", i)
 			x.wantPhase = PhaseRequest
 		}
 		out = append(out, x)

@@ -95,6 +95,8 @@ func exchanges(t *testing.T) []exchange {
 			respBody: []byte(`{"error":"rate_limited","message":"slow down","retry_after":5}`), wantOp: "sendMessage"},
 		{name: "key chain of a %23-encoded address", api: ClientAPI, method: "GET", target: "/emsg/v1/keys/alice%23a.test", header: bearer,
 			status: 200, respHeader: jsonType, respBody: exampleOf(t, "key-chain"), wantOp: "getKeys"},
+		{name: "an upper-case path address, which the server folds (ADDR-CASE-01)", api: ClientAPI, method: "GET", target: "/emsg/v1/keys/Alice%23A.Test", header: bearer,
+			status: 200, respHeader: jsonType, respBody: exampleOf(t, "key-chain"), wantOp: "getKeys"},
 		{name: "decline answers 204 without a body", api: ClientAPI, method: "POST", target: "/emsg/v1/contacts/requests/bob%23b.test/decline", header: bearer,
 			status: 204, wantOp: "declineContactRequest"},
 		{name: "login with a signed proof", api: ClientAPI, method: "POST", target: "/emsg/v1/login", header: jsonType, body: exampleOf(t, "login-request"),

@@ -46,9 +46,8 @@ func TestGetKeys(t *testing.T) {
 		{"own chain", "alice%23a.test", false, http.StatusOK, "", alice},
 		// another local account's chain
 		{"another account", "bob%23a.test", false, http.StatusOK, "", bob},
-		// ADDR-CASE-01, ADDR-URL-01: a path address is folded (client.yaml's
-		// parameter schema says lower case: reported to the lead)
-		{"upper case in the path", "BOB%23A.Test", true, http.StatusOK, "", bob},
+		// ADDR-CASE-01, ADDR-URL-01: a path address is folded
+		{"upper case in the path", "BOB%23A.Test", false, http.StatusOK, "", bob},
 		// KEY-FETCH-02: no account on this domain
 		{"no such account", "carol%23a.test", false, http.StatusNotFound, "not_found", nil},
 		// KEY-FETCH-03: a deleted account
