@@ -22,6 +22,7 @@ type Contact struct {
 	Address string      `json:"address"`
 	State   string      `json:"state"`
 	Bundle  []byte      `json:"bundle,omitempty"`
+	Request []byte      `json:"request,omitempty"` // the pending request's wire form, while State is pending
 	Updated wire.Millis `json:"updated"`
 }
 
