@@ -62,7 +62,7 @@ func serveOne(ctx context.Context, out io.Writer, values map[string]*string) err
 	if err != nil {
 		return usagef("the resolver table's syntax is in the spec, section 1", "%v", err)
 	}
-	s, err := server.New(cfg)
+	s, err := server.New(cfg, server.WithResolver(table))
 	if err != nil {
 		return failf("%v", err)
 	}

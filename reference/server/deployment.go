@@ -23,27 +23,25 @@ type Deployment struct {
 }
 
 // StartDeployment starts one server per domain from base, with data in
-// base.DataDir/<domain> and a listener on 127.0.0.1 at a free port.
+// base.DataDir/<domain> and a listener on 127.0.0.1 at a free port. The
+// listeners open first, so that every server knows the whole resolver
+// table (its peers) from the start.
 func StartDeployment(base config.Config, domains []string, opts ...Option) (*Deployment, error) {
 	d := &Deployment{done: make(chan error, len(domains))}
-	listeners := make([]net.Listener, 0, len(domains))
-	closeAll := func() {
-		for _, l := range listeners {
-			l.Close()
-		}
+	listeners, err := d.listen(domains)
+	if err != nil {
+		return nil, err
 	}
 	for _, domain := range domains {
-		l, s, err := prepare(base, domain, opts)
+		cfg := base
+		cfg.Domain = domain
+		cfg.DataDir = filepath.Join(base.DataDir, domain)
+		s, err := New(cfg, append(opts, WithResolver(d.resolver))...)
 		if err != nil {
-			closeAll()
-			return nil, err
+			closeListeners(listeners)
+			_ = d.Shutdown(context.Background())
+			return nil, fmt.Errorf("deployment: %s: %w", domain, err)
 		}
-		if d.resolver, err = d.resolver.With(domain, l.Addr().String()); err != nil {
-			l.Close()
-			closeAll()
-			return nil, fmt.Errorf("deployment: %w", err)
-		}
-		listeners = append(listeners, l)
 		d.servers = append(d.servers, s)
 	}
 	for i, s := range d.servers {
@@ -52,20 +50,27 @@ func StartDeployment(base config.Config, domains []string, opts ...Option) (*Dep
 	return d, nil
 }
 
-// prepare builds the server of one domain and its listener.
-func prepare(base config.Config, domain string, opts []Option) (net.Listener, *Server, error) {
-	cfg := base
-	cfg.Domain = domain
-	cfg.DataDir = filepath.Join(base.DataDir, domain)
-	s, err := New(cfg, opts...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("deployment: %s: %w", domain, err)
+// listen opens one loopback listener per domain and builds the table.
+func (d *Deployment) listen(domains []string) ([]net.Listener, error) {
+	var listeners []net.Listener
+	for _, domain := range domains {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err == nil {
+			listeners = append(listeners, l)
+			d.resolver, err = d.resolver.With(domain, l.Addr().String())
+		}
+		if err != nil {
+			closeListeners(listeners)
+			return nil, fmt.Errorf("deployment: %s: %w", domain, err)
+		}
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, fmt.Errorf("deployment: %s: listen: %w", domain, err)
+	return listeners, nil
+}
+
+func closeListeners(ls []net.Listener) {
+	for _, l := range ls {
+		l.Close()
 	}
-	return l, s, nil
 }
 
 // Resolver is the table mapping each domain to its server's address.

@@ -39,6 +39,9 @@ func TestDeploymentServesEveryDomainByName(t *testing.T) {
 		}
 	}
 	for _, s := range d.Servers() {
+		if !s.Resolver().Equal(d.Resolver()) {
+			t.Errorf("%s knows the table %s, want %s", s.Domain(), s.Resolver(), d.Resolver())
+		}
 		if want := filepath.Join(base.DataDir, s.Domain()); s.cfg.DataDir != want {
 			t.Errorf("%s stores its data in %s, want %s", s.Domain(), s.cfg.DataDir, want)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server/accounts"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
@@ -23,12 +24,13 @@ const maxHeaderBytes = 64 << 10
 
 // Server is the reference server for one domain.
 type Server struct {
-	cfg   config.Config
-	deps  wire.Deps
-	key   fedsig.ServerKey
-	store *store.Store
-	hub   *stream.Hub
-	http  *http.Server
+	cfg      config.Config
+	deps     wire.Deps
+	resolver resolve.Table
+	key      fedsig.ServerKey
+	store    *store.Store
+	hub      *stream.Hub
+	http     *http.Server
 }
 
 // Option changes how [New] builds a Server.
@@ -36,6 +38,13 @@ type Option func(*Server)
 
 // WithDeps sets the randomness and clock (tests and simulations seed them).
 func WithDeps(d wire.Deps) Option { return func(s *Server) { s.deps = d } }
+
+// WithResolver sets the resolver table the server reaches its peers by
+// (lab domains mapped to host:port; other domains go over HTTPS).
+func WithResolver(t resolve.Table) Option { return func(s *Server) { s.resolver = t } }
+
+// Resolver is the table the server reaches its peers by.
+func (s *Server) Resolver() resolve.Table { return s.resolver }
 
 // New builds the server for cfg: it checks the configuration, loads (or
 // creates) the server key and opens the store in the data directory. It
