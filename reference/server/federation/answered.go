@@ -1,0 +1,109 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/store"
+)
+
+// answered takes answered items out of the queue of dest. An item refused
+// with an error that carries an envelope turns into a failed receipt for
+// its local sender, with the error code and moved_to (DELIV-FAILED-01);
+// refusals of other kinds end silently. Receipts and removal happen in
+// one store operation; the senders' streams are woken after it.
+func (o *Outbox) answered(ctx context.Context, dest string, items []store.QueueItem, rs []Result) error {
+	now := o.deps.Millis()
+	var wake []address.Address
+	err := o.st.Update(ctx, func(tx *store.Tx) error {
+		wake = nil
+		ids := make([]uint64, len(items))
+		for i, it := range items {
+			ids[i] = it.ID
+			if rs[i].Status != statusError {
+				continue
+			}
+			r, ok := failedReceipt(it, rs[i], now)
+			if !ok {
+				continue
+			}
+			woken, err := pushLocal(tx, r)
+			if err != nil {
+				return err
+			}
+			if woken {
+				wake = append(wake, r.To)
+			}
+		}
+		return tx.Done(dest, ids)
+	})
+	if err != nil {
+		return fmt.Errorf("answered %s %s: %w", dest, txnName(items), err)
+	}
+	o.wake(wake)
+	return nil
+}
+
+// queuedEnvelope is what an envelope-carrying item tells about its
+// envelope: enough to address a receipt.
+type queuedEnvelope struct {
+	Kind     string `json:"kind"`
+	Envelope *struct {
+		ID   string          `json:"id"`
+		From address.Address `json:"from"`
+		To   address.Address `json:"to"`
+	} `json:"envelope"`
+}
+
+// envelopeOf returns the envelope of a queued 1:1 envelope item.
+func envelopeOf(it store.QueueItem) (queuedEnvelope, bool) {
+	var q queuedEnvelope
+	if json.Unmarshal(it.Data, &q) != nil || q.Kind != "envelope" || q.Envelope == nil {
+		return queuedEnvelope{}, false
+	}
+	return q, true
+}
+
+// failedReceipt is the failed receipt for a refused envelope item, from
+// the refused recipient to the sender.
+func failedReceipt(it store.QueueItem, res Result, now wire.Millis) (receipt, bool) {
+	q, ok := envelopeOf(it)
+	if !ok {
+		return receipt{}, false
+	}
+	r := receipt{Kind: receiptFailed, ID: q.Envelope.ID, From: q.Envelope.To, To: q.Envelope.From, TS: now, Error: res.Error}
+	if res.Error == "moved" {
+		r.MovedTo = res.MovedTo
+	}
+	return r, true
+}
+
+// pushLocal appends the receipt event r to its local recipient's log if
+// that account still reads events, and reports whether it did.
+func pushLocal(tx *store.Tx, r receipt) (bool, error) {
+	live, err := liveAccount(tx, r.To)
+	if err != nil || !live {
+		return false, err
+	}
+	ev, err := receiptJSON(r)
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.AppendEvent(r.To.String(), ev, 0); err != nil {
+		return false, fmt.Errorf("%s receipt %s: %w", r.Kind, r.ID, err)
+	}
+	return true, nil
+}
+
+// wake notifies each account once.
+func (o *Outbox) wake(addrs []address.Address) {
+	for i, a := range addrs {
+		if o.notify != nil && slices.Index(addrs, a) == i {
+			o.notify.Notify(a)
+		}
+	}
+}

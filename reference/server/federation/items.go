@@ -1,0 +1,58 @@
+package federation
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/store"
+	"github.com/emsg-project/emsg/spec"
+)
+
+// item answers item i of a transaction from origin. A refusal is the
+// item's error result and the other items go on (FED-TXN-03); only a
+// failure of the store itself is returned as an error, which fails the
+// whole transaction (the origin retries it, and nothing was applied).
+func (in *Inbox) item(tx *store.Tx, origin string, i int, raw json.RawMessage, now wire.Millis, fx *effects) (Result, error) {
+	status, err := in.applyItem(tx, origin, raw, now, fx)
+	switch {
+	case err == nil:
+		return Result{Index: i, Status: status}, nil
+	case isRefusal(err):
+		return errorResult(i, err), nil
+	}
+	return Result{}, err
+}
+
+// isRefusal reports whether err answers the item (an error code) rather
+// than failing the server.
+func isRefusal(err error) bool {
+	var e *httpapi.Error
+	return errors.As(err, &e) || wire.DefectOf(err) != ""
+}
+
+// applyItem checks one item against fed-item.json (an unknown kind
+// included: bad_request), then the parties of section 7 (forbidden), then
+// applies it by kind and returns ok or duplicate.
+func (in *Inbox) applyItem(tx *store.Tx, origin string, raw json.RawMessage, now wire.Millis, fx *effects) (string, error) {
+	if err := spec.ValidateJSON("fed-item", raw); err != nil {
+		return "", httpapi.Errorf("bad_request", "%v", err)
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return "", httpapi.Errorf("bad_request", "item: %v", err)
+	}
+	if err := checkParties(head.Kind, raw, origin, in.cfg.Domain); err != nil {
+		return "", err
+	}
+	switch head.Kind {
+	case "envelope":
+		return in.applyEnvelope(tx, raw, now, fx)
+	case "receipt":
+		return in.applyReceipt(tx, raw, fx)
+	}
+	return "", httpapi.Errorf("not_found", "this server does not take %s items", head.Kind)
+}
