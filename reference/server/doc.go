@@ -14,6 +14,8 @@
 //     authenticates for the others), stream (the WebSocket event stream),
 //     messaging (envelopes and read receipts) and contacts: one package per
 //     part of the client API, each mounting its routes.
+//   - federation: peer discovery, the signed inbox, and the outbox that
+//     sends each destination's queue in FIFO transactions with retries.
 //   - this package: a [Server] for one domain, which owns the store, the
 //     server key (persisted in the data directory), the discovery document
 //     and the health endpoint, and wires the parts together; a
@@ -21,12 +23,12 @@
 //
 // # Not written yet
 //
-// Federation (the outgoing queue's workers, the inbox, key fetch), groups,
-// sessions, retention sweeps and favorites, migration and deletion,
-// signals and the admin API: their paths answer not_found, as for a
-// feature a server does not offer, and discovery advertises core only.
-// Envelopes and contact requests for other domains are queued durably for
-// the federation workers to come.
+// Federated key fetch and the federation item kinds beyond envelopes and
+// receipts (contact requests cross domains as queued items the receiving
+// inbox answers not_found for now), groups, sessions, retention sweeps and
+// favorites, migration and deletion, signals and the admin API: their
+// paths answer not_found, as for a feature a server does not offer, and
+// discovery advertises core and federation only.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi

@@ -222,3 +222,38 @@ func TestAliceAndBobBecomeContactsAndTalk(t *testing.T) {
 		t.Fatalf("after resuming, got %v before the pong: the acknowledged or the retried envelope came again", f)
 	}
 }
+
+func TestAliceOnATalksToBobOnBThroughFederation(t *testing.T) {
+	l := startLab(t, "a.test", "b.test")
+	alice, bob := l.newUser("alice#a.test"), l.newUser("bob#b.test")
+	// Contact requests do not cross domains yet, so Bob takes messages from strangers.
+	l.must(http.StatusOK)(l.call(bob, "b.test", "PATCH", "/emsg/v1/settings", map[string]any{"accept_strangers": true}))
+	bobStream, _ := l.stream(bob)
+	aliceStream, _ := l.stream(alice)
+
+	env, _, err := envelope.Seal(wire.Seeded("e2e/fed", time.Now()), alice.id, bob.addr(),
+		map[address.Address]*[32]byte{bob.addr(): bob.id.BoxPublic()}, envelope.TextBody("hello from a.test"), envelope.Options{TTL: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a.test accepts it durably and queues it for b.test; its outbox signs and sends the transaction.
+	l.must(http.StatusAccepted)(l.call(alice, "a.test", "POST", "/emsg/v1/messages", env))
+	_, ev := l.nextEvent(bobStream, "envelope")
+	raw, _ := json.Marshal(ev["envelope"])
+	got, err := envelope.ParseEnvelope(raw)
+	if err != nil {
+		t.Fatalf("the envelope that crossed does not parse: %v", err)
+	}
+	inner, err := envelope.Open(got, bob.addr(), bob.id.BoxPrivate(), alice.id.Bundle().SignPublic())
+	if err != nil {
+		t.Fatalf("Bob cannot open what crossed from a.test: %v", err)
+	}
+	if body, _ := inner.ParseBody(); body.Text != "hello from a.test" {
+		t.Fatalf("Bob reads %q", body.Text)
+	}
+	// b.test's delivered receipt travels back to Alice's stream.
+	_, rc := l.nextEvent(aliceStream, "receipt")
+	if r, _ := rc["receipt"].(map[string]any); r["kind"] != "delivered" || r["id"] != env.ID {
+		t.Fatalf("Alice's receipt %v, want delivered for %s", rc, env.ID)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
@@ -13,6 +15,7 @@ import (
 	"github.com/emsg-project/emsg/reference/server/accounts"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
+	"github.com/emsg-project/emsg/reference/server/federation"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
 	"github.com/emsg-project/emsg/reference/server/store"
@@ -30,7 +33,13 @@ type Server struct {
 	key      fedsig.ServerKey
 	store    *store.Store
 	hub      *stream.Hub
+	outbox   *federation.Outbox
 	http     *http.Server
+
+	background context.Context    // the life of the background work (the outbox)
+	stop       context.CancelFunc // ends it
+	running    sync.WaitGroup     // the background goroutines
+
 }
 
 // Option changes how [New] builds a Server.
@@ -54,6 +63,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	s := &Server{cfg: cfg, deps: wire.System()}
+	s.background, s.stop = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(s)
 	}
@@ -81,6 +91,9 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 func (s *Server) routes() http.Handler {
 	acc := accounts.New(s.store, s.cfg, s.deps)
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
+	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
+	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())
+	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	s.hub.SetSender(msg.Send)
@@ -92,6 +105,7 @@ func (s *Server) routes() http.Handler {
 	s.hub.Routes(m)
 	msg.Routes(m)
 	con.Routes(m)
+	inbox.Routes(m)
 	return m
 }
 
@@ -101,9 +115,15 @@ func (s *Server) Domain() string { return s.cfg.Domain }
 // Handler is the server's HTTP handler, for tests and for embedding.
 func (s *Server) Handler() http.Handler { return s.http.Handler }
 
-// Serve answers requests on l until [Server.Shutdown]; it speaks HTTPS when
-// the configuration names a certificate, plain HTTP otherwise.
+// Serve answers requests on l until [Server.Shutdown], and sends the
+// federation queues meanwhile; it speaks HTTPS when the configuration
+// names a certificate, plain HTTP otherwise.
 func (s *Server) Serve(l net.Listener) error {
+	s.running.Go(func() {
+		if err := s.outbox.Run(s.background); err != nil {
+			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
+		}
+	})
 	var err error
 	if s.cfg.TLSCert != "" {
 		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
@@ -122,5 +142,7 @@ func (s *Server) Serve(l net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.hub.Close()
 	err := s.http.Shutdown(ctx)
+	s.stop()
+	s.running.Wait() // the outbox is done with the store
 	return errors.Join(err, s.store.Close())
 }

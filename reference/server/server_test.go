@@ -55,7 +55,7 @@ func TestDiscoveryAndHealthFollowTheSpec(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"domain":"a.test"`)) {
 		t.Errorf("discovery: %d %s", resp.StatusCode, body)
 	}
-	if !bytes.Contains(body, []byte(`"features":["core"]`)) {
+	if !bytes.Contains(body, []byte(`"features":["core","federation"]`)) {
 		t.Errorf("discovery advertises features the server does not implement: %s", body)
 	}
 	if !bytes.Contains(body, []byte(wire.EncodeBytes(s.key.Public()))) {
@@ -64,6 +64,15 @@ func TestDiscoveryAndHealthFollowTheSpec(t *testing.T) {
 	resp, body = exchange(t, s, http.MethodGet, "/emsg/v1/health", nil)
 	if resp.StatusCode != http.StatusOK || string(body) != `{"status":"ok"}` {
 		t.Errorf("health: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestDiscoveryAdvertisesOnlyConfiguredFeatures(t *testing.T) {
+	if got := advertised([]string{"groups"}); len(got) != 1 || got[0] != "core" {
+		t.Fatalf("advertised(groups) = %v: core alone (groups is not implemented, federation not configured)", got)
+	}
+	if got := advertised([]string{"federation", "groups"}); len(got) != 2 || got[1] != "federation" {
+		t.Fatalf("advertised(federation, groups) = %v, want core and federation", got)
 	}
 }
 
