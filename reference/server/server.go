@@ -97,6 +97,7 @@ func (s *Server) routes() http.Handler {
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	s.hub.SetSender(msg.Send)
+	msg.SetKicker(s.outbox)
 
 	m := httpapi.NewMux()
 	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)

@@ -16,8 +16,9 @@ import (
 // accepted is what one accepted envelope leaves for after the commit: its
 // id and the accounts whose streams have new events.
 type accepted struct {
-	id   string
-	wake []address.Address
+	id      string
+	wake    []address.Address
+	relayed string // the domain whose queue got the envelope, "" when delivered here
 }
 
 // Send accepts the envelope raw from the account from, exactly as POST
@@ -48,6 +49,9 @@ func (s *Service) send(ctx context.Context, from address.Address, raw []byte) (a
 		return accepted{}, err
 	}
 	s.wake(acc.wake...)
+	if acc.relayed != "" && s.kick != nil {
+		s.kick.Kick(acc.relayed) // send now rather than at the outbox's next sweep
+	}
 	return acc, nil
 }
 
@@ -65,6 +69,7 @@ func (s *Service) accept(ctx context.Context, env *envelope.Envelope, raw []byte
 			return err
 		}
 		if env.To.Domain != s.cfg.Domain {
+			acc.relayed = env.To.Domain
 			return relay(tx, env, raw)
 		}
 		wake, err := deliver(tx, env, raw, now)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,5 +222,29 @@ func TestSendForTheStream(t *testing.T) {
 	status, _, err = w.svc.Send(context.Background(), alice, []byte(strings.Repeat(" ", w.svc.cfg.MaxEnvelopeBytes+1)))
 	if status != http.StatusRequestEntityTooLarge || !errors.As(err, &e) || e.Code != "too_large" {
 		t.Errorf("Send of an oversized frame = %d %v, want 413 too_large", status, err)
+	}
+}
+
+// kicks records the destinations a Kicker was woken for.
+type kicks struct {
+	mu    sync.Mutex
+	dests []string
+}
+
+func (k *kicks) Kick(dest string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.dests = append(k.dests, dest)
+}
+
+func TestSendKicksTheOutboxForQueuedEnvelopesOnly(t *testing.T) {
+	w := newWorld(t)
+	k := &kicks{}
+	w.svc.SetKicker(k)
+	remote := w.seal("alice#a.test", "carol#b.test", testNow, 120)
+	w.mustAccept("alice#a.test", remote)
+	w.mustAccept("alice#a.test", remote) // a retry queues nothing, so it wakes nobody
+	if strings.Join(k.dests, ",") != "b.test" {
+		t.Fatalf("kicked %v, want b.test once", k.dests)
 	}
 }

@@ -19,6 +19,10 @@ type Authenticator func(r *http.Request) (address.Address, error)
 // just committed. The stream package provides it.
 type Notifier interface{ Notify(address.Address) }
 
+// Kicker wakes the federation outbox for a destination whose queue just
+// got an item (the federation package's Outbox is one).
+type Kicker interface{ Kick(dest string) }
+
 // Service accepts envelopes and read receipts from the clients of one
 // server. Create it with [New]; it is safe for concurrent use.
 type Service struct {
@@ -27,6 +31,7 @@ type Service struct {
 	deps   wire.Deps
 	auth   Authenticator
 	notify Notifier
+	kick   Kicker
 }
 
 // New returns the messaging service of the server configured by cfg,
@@ -36,6 +41,11 @@ type Service struct {
 func New(st *store.Store, cfg config.Config, deps wire.Deps, auth Authenticator, notify Notifier) *Service {
 	return &Service{st: st, cfg: cfg, deps: deps, auth: auth, notify: notify}
 }
+
+// SetKicker makes the service wake k after queuing an envelope for
+// another domain; without one, queued envelopes wait for the outbox's
+// next sweep.
+func (s *Service) SetKicker(k Kicker) { s.kick = k }
 
 // Routes registers POST /emsg/v1/messages and POST /emsg/v1/receipts.
 func (s *Service) Routes(m *httpapi.Mux) {
