@@ -66,3 +66,19 @@ func (t *txn) freshBundle(other address.Address, known []byte) ([]byte, error) {
 	}
 	return cur, err
 }
+
+// senderBundle verifies a bundle a remote server relayed for from (in a
+// contact_request or contact_response item): keys.ParseBundle, then the
+// bundle must be from's own (forbidden otherwise). It returns the
+// canonical form. The remote chain is not known here; the server of from
+// vouched for it, and clients check key continuity (CLIENT-KEY-03).
+func senderBundle(from address.Address, raw json.RawMessage) ([]byte, error) {
+	b, err := keys.ParseBundle(raw)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	if b.Address != from {
+		return nil, httpapi.Errorf("forbidden", "the bundle is of %s, not of %s", b.Address, from)
+	}
+	return b.Canonical()
+}

@@ -41,10 +41,20 @@
 // got an event only after Update returned nil, so a live stream never
 // pushes something a crash could undo.
 //
+// # Items from other servers
+//
+// The federation inbox hands incoming contact_request, contact_response
+// and contact_removed items to [ApplyRequest], [ApplyResponse] and
+// [ApplyRemoved] inside its own store transaction; they apply the same
+// state changes to the local side and append the same events as the local
+// operations, and return the [Effects] to wake once the transaction is
+// durable. A remote bundle is verified with keys.ParseBundle and must be
+// its sender's; its chain is the remote server's to check.
+//
 // # Not here
 //
-// Incoming contact_request, contact_response and contact_removed
-// federation items are handled by the federation package: they apply the
-// same state changes to the local side and append the same events. Refusing
-// messages from a blocked sender is the messaging package's check.
+// Checking the items' parties against the transaction's origin is the
+// federation package's (it applies the table of section 7 before calling
+// in). Refusing messages from a blocked sender is the messaging package's
+// check.
 package contacts

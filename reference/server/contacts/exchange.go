@@ -21,6 +21,13 @@ func (t *txn) offer(req Request) error {
 	if !t.local(req.To) {
 		return t.item(req.To, requestItem{Kind: kindRequest, Request: req})
 	}
+	return t.hand(req)
+}
+
+// hand records req as pending_in at its local recipient req.To, keeping
+// the request and the requester's bundle, and pushes the contact_request
+// event.
+func (t *txn) hand(req Request) error {
 	if err := t.put(req.To, req.From, store.ContactPendingIn, req.Bundle); err != nil {
 		return err
 	}
@@ -43,7 +50,7 @@ func (t *txn) accept(req Request, bundle []byte) ([]byte, error) {
 		return nil, err
 	}
 	if !t.local(requester) {
-		item := responseItem{Kind: kindResponse, ID: req.ID, From: acceptor, To: requester, Accepted: true, Bundle: bundle}
+		item := responseItem{Kind: kindResponse, Response: Response{ID: req.ID, From: acceptor, To: requester, Accepted: true, Bundle: bundle}}
 		return theirs, t.item(requester, item)
 	}
 	waiting, err := t.isState(requester, acceptor, store.ContactPendingOut)
@@ -63,7 +70,7 @@ func (t *txn) decline(req Request) error {
 		return err
 	}
 	if !t.local(requester) {
-		return t.item(requester, responseItem{Kind: kindResponse, ID: req.ID, From: decliner, To: requester})
+		return t.item(requester, responseItem{Kind: kindResponse, Response: Response{ID: req.ID, From: decliner, To: requester}})
 	}
 	waiting, err := t.isState(requester, decliner, store.ContactPendingOut)
 	if err != nil || !waiting {

@@ -19,6 +19,17 @@ type Request struct {
 	TS     wire.Millis     `json:"ts"`
 }
 
+// Response is the answer to a contact request as it travels in a
+// contact_response federation item (spec/schemas/fed-item.json), without
+// the item's kind.
+type Response struct {
+	ID       string          `json:"id"`   // the answered request's id
+	From     address.Address `json:"from"` // who answers: the request's to
+	To       address.Address `json:"to"`   // the requester
+	Accepted bool            `json:"accepted"`
+	Bundle   json.RawMessage `json:"bundle,omitempty"` // the answerer's bundle, accepted only
+}
+
 // The stream events of this package (spec/schemas/stream-event.json).
 type (
 	requestEvent struct {
@@ -44,12 +55,8 @@ type (
 		Request Request `json:"request"`
 	}
 	responseItem struct {
-		Kind     string          `json:"kind"` // contact_response
-		ID       string          `json:"id"`
-		From     address.Address `json:"from"`
-		To       address.Address `json:"to"`
-		Accepted bool            `json:"accepted"`
-		Bundle   json.RawMessage `json:"bundle,omitempty"` // accepted only
+		Kind string `json:"kind"` // contact_response
+		Response
 	}
 	removedItem struct {
 		Kind string          `json:"kind"` // contact_removed

@@ -1,8 +1,8 @@
 package contacts
 
 import (
-	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
@@ -127,9 +127,9 @@ func TestRemoteContactAskedAgain(t *testing.T) {
 	}
 }
 
-// receiveRemote records a request from the remote address from to local
-// as the federation package does on a contact_request item: pending_in,
-// the request kept, a contact_request event.
+// receiveRemote delivers a request from the remote address from to local
+// as the federation inbox does on a contact_request item, through
+// [ApplyRequest]: pending_in, the request kept, a contact_request event.
 func (f *fixture) receiveRemote(from address.Address, local string) Request {
 	f.t.Helper()
 	id, now, err := f.svc.stamp()
@@ -137,17 +137,13 @@ func (f *fixture) receiveRemote(from address.Address, local string) Request {
 		f.t.Fatal(err)
 	}
 	req := Request{ID: id, From: from, To: addr(local), Bundle: canonicalBundle(f.t, identity(f.t, from)), Note: "hello from d", TS: now}
-	err = f.svc.update(context.Background(), now, func(t *txn) error {
-		if err := t.put(req.To, req.From, store.ContactPendingIn, req.Bundle); err != nil {
-			return err
-		}
-		if err := t.keepRequest(req.To, req.From, req); err != nil {
-			return err
-		}
-		return t.event(req.To, requestEvent{Kind: kindRequest, Request: req})
+	var fx Effects
+	f.write(func(tx *store.Tx) (err error) {
+		fx, err = ApplyRequest(tx, domain, req, now)
+		return err
 	})
-	if err != nil {
-		f.t.Fatal(err)
+	if fx.Duplicate || !slices.Equal(fx.Wake, []address.Address{req.To}) {
+		f.t.Fatalf("apply request: %+v", fx)
 	}
 	return req
 }

@@ -18,6 +18,7 @@ type txn struct {
 	domain string      // this server's domain
 	now    wire.Millis // the operation's time, for Contact.Updated
 	wake   []address.Address
+	kick   []string // domains items were queued for
 }
 
 // local reports whether a is an account of this server.
@@ -59,8 +60,11 @@ func (t *txn) item(to address.Address, item any) error {
 	if err != nil {
 		return fmt.Errorf("encode item for %s: %w", to.Domain, err)
 	}
-	_, err = t.Enqueue(to.Domain, raw, 0)
-	return err
+	if _, err := t.Enqueue(to.Domain, raw, 0); err != nil {
+		return err
+	}
+	t.kick = append(t.kick, to.Domain)
+	return nil
 }
 
 // reachable checks that the local account a can be asked: it exists

@@ -42,6 +42,12 @@
 //     (from, id, kind); not_found when the sender sent no such envelope to
 //     receipt.from (FED-SPOOF-04); a failed receipt never travels
 //     (bad_request).
+//   - contact_request, contact_response, contact_removed: applied to the
+//     local side of the key exchange by package contacts
+//     ([contacts.ApplyRequest] and its siblings, see contact_in.go): a
+//     pending request with a contact_request event, an accepted or
+//     declined request with its event, a removed contact; a known
+//     (request.from, request.id) or (from, id) is a duplicate.
 //   - other kinds: not_found for now (this server does not take them).
 //
 // The answer is 200 {"results":[...]}, one result per item in item order,

@@ -198,10 +198,13 @@ func TestInboxItemResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var contactRequest json.RawMessage
+	var contactRequest, keyRotated json.RawMessage
 	for _, ex := range examples {
-		if bytes.Contains(ex, []byte(`"kind":"contact_request"`)) {
+		switch {
+		case bytes.Contains(ex, []byte(`"kind":"contact_request"`)):
 			contactRequest = ex
+		case bytes.Contains(ex, []byte(`"kind":"key_rotated"`)):
+			keyRotated = ex
 		}
 	}
 	rows := []struct {
@@ -219,7 +222,8 @@ func TestInboxItemResults(t *testing.T) {
 		{envelopeItem(t, l.seal("alice#a.test", "fred#b.test", 3600)), "blocked"},       // alice is blocked
 		{envelopeItem(t, l.seal("alice#a.test", "eve#b.test", 3600)), "moved"},          // moved, with moved_to
 		{envelopeItem(t, l.seal("alice#a.test", "gus#b.test", 3600)), "gone"},           // deleted
-		{contactRequest, "not_found"},                                                   // a kind this server does not take yet
+		{contactRequest, "ok"},    // alice asks bob (the schema's example)
+		{keyRotated, "not_found"}, // a kind this server does not take yet
 	}
 	items := make([]json.RawMessage, len(rows))
 	for i, r := range rows {
@@ -245,7 +249,7 @@ func TestInboxItemResults(t *testing.T) {
 			t.Errorf("item %d: moved_to %q", i, r.MovedTo)
 		}
 	}
-	if got := kinds(b.events("bob#b.test")); !slices.Equal(got, []string{"envelope"}) {
+	if got := kinds(b.events("bob#b.test")); !slices.Equal(got, []string{"envelope", "contact_request"}) {
 		t.Errorf("bob's log: %v", got)
 	}
 	if q := b.queued("a.test"); len(q) != 1 {

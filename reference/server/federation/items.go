@@ -53,6 +53,12 @@ func (in *Inbox) applyItem(tx *store.Tx, origin string, raw json.RawMessage, now
 		return in.applyEnvelope(tx, raw, now, fx)
 	case "receipt":
 		return in.applyReceipt(tx, raw, fx)
+	case "contact_request":
+		return in.applyContactRequest(tx, raw, now, fx)
+	case "contact_response":
+		return in.applyContactResponse(tx, raw, now, fx)
+	case "contact_removed":
+		return in.applyContactRemoved(tx, raw, now, fx)
 	}
 	return "", httpapi.Errorf("not_found", "this server does not take %s items", head.Kind)
 }
