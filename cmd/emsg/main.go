@@ -10,6 +10,8 @@
 //     against a named schema.
 //   - emsg serve: run the reference server for one domain, or a loopback
 //     deployment of several that prints its resolver table.
+//   - emsg client: try EMSG out as a person: register, log in, add and
+//     accept contacts, send, and listen (a live tail of your messages).
 //
 // Every subcommand prints plain text when standard output is not a
 // terminal, and exits non-zero when what it checked failed.
