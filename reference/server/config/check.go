@@ -8,6 +8,9 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/address"
 )
 
+// MaxTxnItemsCap is the protocol's cap on items per federation transaction.
+const MaxTxnItemsCap = 100
+
 // Check reports the first option whose value cannot work.
 func (c Config) Check() error {
 	if c.Domain == "" {
@@ -29,6 +32,9 @@ func (c Config) Check() error {
 		if p.value < 1 {
 			return fmt.Errorf("%s: %d must be at least 1", p.name, p.value)
 		}
+	}
+	if c.MaxTxnItems > MaxTxnItemsCap {
+		return fmt.Errorf("EMSG_MAX_TXN_ITEMS: %d exceeds %d, the most the protocol allows (discovery.json); peers would refuse this server's transactions", c.MaxTxnItems, MaxTxnItemsCap)
 	}
 	if c.DefaultTTL > c.MaxTTL {
 		return fmt.Errorf("EMSG_DEFAULT_TTL %d exceeds EMSG_MAX_TTL %d", c.DefaultTTL, c.MaxTTL)

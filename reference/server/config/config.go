@@ -13,7 +13,7 @@ type Config struct {
 	MaxEnvelopeBytes  int           `env:"EMSG_MAX_ENVELOPE_BYTES" flag:"max-envelope-bytes" default:"65536" doc:"The largest envelope accepted (too_large above it)."`
 	MaxBodyBytes      int           `env:"EMSG_MAX_BODY_BYTES" flag:"max-body-bytes" default:"1048576" doc:"The largest request body accepted, except account imports (LIMIT-BODY-01)."`
 	MaxImportBytes    int           `env:"EMSG_MAX_IMPORT_BYTES" flag:"max-import-bytes" default:"16777216" doc:"The largest account import body accepted."`
-	MaxTxnItems       int           `env:"EMSG_MAX_TXN_ITEMS" flag:"max-txn-items" default:"100" doc:"The most items accepted in one federation transaction."`
+	MaxTxnItems       int           `env:"EMSG_MAX_TXN_ITEMS" flag:"max-txn-items" default:"100" doc:"The most items accepted in one federation transaction (at most 100, the protocol's cap)."`
 	ReadHeaderTimeout time.Duration `env:"EMSG_READ_HEADER_TIMEOUT" flag:"read-header-timeout" default:"30s" doc:"How long a client may take to send its request headers (LIMIT-HEADER-01, against slowloris)."`
 	IdleTimeout       time.Duration `env:"EMSG_IDLE_TIMEOUT" flag:"idle-timeout" default:"120s" doc:"How long an idle keep-alive connection stays open (LIMIT-IDLE-01)."`
 	StreamIdleTimeout time.Duration `env:"EMSG_STREAM_IDLE_TIMEOUT" flag:"stream-idle-timeout" default:"90s" doc:"How long a stream stays open without a client frame (LIMIT-IDLE-01)."`

@@ -59,6 +59,7 @@ func TestLoadRejects(t *testing.T) {
 		{"duration without unit", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_IDLE_TIMEOUT": "120"}, "not a duration"},
 		{"default ttl above max", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TTL": "60"}, "exceeds EMSG_MAX_TTL"},
 		{"zero limit", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "0"}, "at least 1"},
+		{"more items than the protocol allows", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "500"}, "exceeds 100"},
 		{"certificate without key", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_TLS_CERT": "c.pem"}, "go together"},
 	}
 	for _, tt := range tests {
