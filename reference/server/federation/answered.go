@@ -107,3 +107,13 @@ func (o *Outbox) wake(addrs []address.Address) {
 		}
 	}
 }
+
+// liveAccount reports whether addr is a local account that still reads
+// events (not deleted, not moved): receipts for anyone else have no reader.
+func liveAccount(tx *store.Tx, addr address.Address) (bool, error) {
+	a, ok, err := tx.GetAccount(addr.String())
+	if err != nil {
+		return false, err
+	}
+	return ok && a.State != store.StateDeleted && a.State != store.StateMoved, nil
+}

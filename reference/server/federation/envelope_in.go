@@ -36,7 +36,7 @@ func (in *Inbox) applyEnvelope(tx *store.Tx, item json.RawMessage, now wire.Mill
 	if _, dup, err := messaging.LookupDelivery(tx, env.From, env.ID); err != nil || dup {
 		return statusDuplicate, err
 	}
-	if err := checkRecipient(tx, env, now); err != nil {
+	if err := messaging.CheckRecipient(tx, env, now); err != nil {
 		return "", err
 	}
 	ev, err := envelopeEvent(it.Envelope)

@@ -53,7 +53,7 @@ func (s *Service) checkTiming(env *envelope.Envelope, now wire.Millis) error {
 // checkKeys checks that keys wraps the content key for the sender and,
 // for a remote recipient, for the recipient (ENV-KEYS-01). This server
 // knows no remote groups, so every remote to is taken as 1:1; a local to
-// is checked with the recipient (see [checkRecipient]), because only the
+// is checked with the recipient (see [CheckRecipient]), because only the
 // store tells whether it is an account.
 func (s *Service) checkKeys(env *envelope.Envelope) error {
 	if _, ok := env.Keys[env.From]; !ok {

@@ -15,7 +15,7 @@ import (
 // to the sender's, and remembers (from, id). It returns the accounts to
 // wake. Everything is checked before anything is written.
 func deliver(tx *store.Tx, env *envelope.Envelope, raw []byte, now wire.Millis) ([]address.Address, error) {
-	if err := checkRecipient(tx, env, now); err != nil {
+	if err := CheckRecipient(tx, env, now); err != nil {
 		return nil, err
 	}
 	ev, err := envelopeEvent(raw)
@@ -38,10 +38,11 @@ func deliver(tx *store.Tx, env *envelope.Envelope, raw []byte, now wire.Millis) 
 	return []address.Address{env.To, env.From}, nil
 }
 
-// checkRecipient applies the recipient checks of section 4 in order:
+// CheckRecipient applies the recipient checks of section 4 in order:
 // not_found, gone, moved, a wrapped key for the recipient, blocked,
-// not_a_contact.
-func checkRecipient(tx *store.Tx, env *envelope.Envelope, now wire.Millis) error {
+// not_a_contact. The federation inbox calls it too, so that a federated
+// envelope is refused exactly as a local one.
+func CheckRecipient(tx *store.Tx, env *envelope.Envelope, now wire.Millis) error {
 	acct, err := recipientAccount(tx, env.To, now)
 	if err != nil {
 		return err
