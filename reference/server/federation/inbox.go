@@ -160,6 +160,10 @@ type effects struct {
 // answer. Streams and queues are woken after the commit.
 func (in *Inbox) apply(ctx context.Context, t transaction) ([]byte, error) {
 	now := in.deps.Millis()
+	pre := make([]prechecked, len(t.Items))
+	for i, raw := range t.Items {
+		pre[i] = in.precheck(t.Origin, raw) // outside the store's single writer
+	}
 	var answer []byte
 	var fx effects
 	err := in.st.Update(ctx, func(tx *store.Tx) error {
@@ -171,7 +175,7 @@ func (in *Inbox) apply(ctx context.Context, t transaction) ([]byte, error) {
 		}
 		rs := make([]Result, len(t.Items))
 		for i, raw := range t.Items {
-			if rs[i], err = in.item(tx, t.Origin, i, raw, now, &fx); err != nil {
+			if rs[i], err = in.item(tx, i, raw, pre[i], now, &fx); err != nil {
 				return err
 			}
 		}

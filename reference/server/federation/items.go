@@ -10,12 +10,42 @@ import (
 	"github.com/emsg-project/emsg/spec"
 )
 
-// item answers item i of a transaction from origin. A refusal is the
-// item's error result and the other items go on (FED-TXN-03); only a
-// failure of the store itself is returned as an error, which fails the
-// whole transaction (the origin retries it, and nothing was applied).
-func (in *Inbox) item(tx *store.Tx, origin string, i int, raw json.RawMessage, now wire.Millis, fx *effects) (Result, error) {
-	status, err := in.applyItem(tx, origin, raw, now, fx)
+// prechecked is one item of a transaction after the checks that need no
+// state: its kind, or the refusal that answers it.
+type prechecked struct {
+	kind    string
+	refusal error
+}
+
+// precheck runs the checks of an item that read no state, before the store
+// transaction, so that the store's single writer only applies: the item
+// against fed-item.json (an unknown kind included: bad_request), then the
+// parties of section 7 (forbidden).
+func (in *Inbox) precheck(origin string, raw json.RawMessage) prechecked {
+	if err := spec.ValidateJSON("fed-item", raw); err != nil {
+		return prechecked{refusal: httpapi.Errorf("bad_request", "%v", err)}
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return prechecked{refusal: httpapi.Errorf("bad_request", "item: %v", err)}
+	}
+	if err := checkParties(head.Kind, raw, origin, in.cfg.Domain); err != nil {
+		return prechecked{refusal: err}
+	}
+	return prechecked{kind: head.Kind}
+}
+
+// item answers item i, prechecked as c. A refusal is the item's error
+// result and the other items go on (FED-TXN-03); only a failure of the
+// store itself is returned as an error, which fails the whole transaction
+// (the origin retries it, and nothing was applied).
+func (in *Inbox) item(tx *store.Tx, i int, raw json.RawMessage, c prechecked, now wire.Millis, fx *effects) (Result, error) {
+	if c.refusal != nil {
+		return errorResult(i, c.refusal), nil
+	}
+	status, err := in.applyKind(tx, c.kind, raw, now, fx)
 	switch {
 	case err == nil:
 		return Result{Index: i, Status: status}, nil
@@ -32,23 +62,10 @@ func isRefusal(err error) bool {
 	return errors.As(err, &e) || wire.DefectOf(err) != ""
 }
 
-// applyItem checks one item against fed-item.json (an unknown kind
-// included: bad_request), then the parties of section 7 (forbidden), then
-// applies it by kind and returns ok or duplicate.
-func (in *Inbox) applyItem(tx *store.Tx, origin string, raw json.RawMessage, now wire.Millis, fx *effects) (string, error) {
-	if err := spec.ValidateJSON("fed-item", raw); err != nil {
-		return "", httpapi.Errorf("bad_request", "%v", err)
-	}
-	var head struct {
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return "", httpapi.Errorf("bad_request", "item: %v", err)
-	}
-	if err := checkParties(head.Kind, raw, origin, in.cfg.Domain); err != nil {
-		return "", err
-	}
-	switch head.Kind {
+// applyKind applies a prechecked item by its kind and returns ok or
+// duplicate.
+func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now wire.Millis, fx *effects) (string, error) {
+	switch kind {
 	case "envelope":
 		return in.applyEnvelope(tx, raw, now, fx)
 	case "receipt":
@@ -60,5 +77,5 @@ func (in *Inbox) applyItem(tx *store.Tx, origin string, raw json.RawMessage, now
 	case "contact_removed":
 		return in.applyContactRemoved(tx, raw, now, fx)
 	}
-	return "", httpapi.Errorf("not_found", "this server does not take %s items", head.Kind)
+	return "", httpapi.Errorf("not_found", "this server does not take %s items", kind)
 }
