@@ -59,6 +59,7 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
+	c.UseRegexpEngine(memoRegexpEngine) // addresses repeat: remember their matches, as the OpenAPI validator does
 	set := &schemaSet{files: map[string]schemaFile{}, compiled: map[string]*jsonschema.Schema{}}
 	for _, f := range files {
 		if err := c.AddResource(SchemaBaseURL+f.name+".json", f.doc); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -120,15 +121,45 @@ func (l *crossLab) probe(tb testing.TB, when string) {
 func BenchmarkCrossDomainDelivery(b *testing.B) {
 	l := startCrossLab(b, benchSenders, benchReceivers)
 	pool, _ := l.seal(b, "bench", b.N)
+	stop := startProfile(b)
 	b.ResetTimer()
 	c := l.closedLoop(b, pool, benchPosters, 0)
 	b.StopTimer()
+	stop()
 	if c.lost+c.dup+c.failed > 0 {
 		b.Fatalf("%d lost, %d duplicated, %d refused", c.lost, c.dup, c.failed)
 	}
 	b.ReportMetric(float64(b.N)/c.lastArrival.Seconds(), "delivered/s")
 	b.ReportMetric(ms(c.latency.at(0.50)), "p50-ms")
 	b.ReportMetric(ms(c.latency.at(0.99)), "p99-ms")
+}
+
+// profileEnv names a file for a CPU profile of the timed part only (the
+// sealing before it costs more CPU than the delivery and would hide it in
+// go test's own -cpuprofile):
+//
+//	EMSG_CPUPROFILE=/tmp/cpu.out go test -run '^$' -bench CrossDomain -benchtime 8000x ./reference/server/
+const profileEnv = "EMSG_CPUPROFILE"
+
+// startProfile starts the CPU profile profileEnv names, if any, and
+// returns the function that stops it.
+func startProfile(tb testing.TB) (stop func()) {
+	tb.Helper()
+	path := os.Getenv(profileEnv)
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		tb.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
 }
 
 // crossLab is a running a.test + b.test deployment with senders on a.test

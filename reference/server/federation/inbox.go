@@ -128,23 +128,37 @@ func (in *Inbox) parse(r *http.Request, p fedsig.Params, body []byte) (transacti
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return transaction{}, httpapi.Errorf("bad_request", "the body must be application/json")
 	}
-	var probe struct {
-		Items []json.RawMessage `json:"items"`
-	}
-	if json.Unmarshal(body, &probe) == nil && len(probe.Items) > in.cfg.MaxTxnItems {
-		return transaction{}, httpapi.Errorf("too_large", "%d items; this server takes at most %d per transaction", len(probe.Items), in.cfg.MaxTxnItems)
+	var t transaction
+	decodeErr := json.Unmarshal(body, &t) // one decode serves the count and the result
+	if n := countItems(body, t, decodeErr); n > in.cfg.MaxTxnItems {
+		return transaction{}, httpapi.Errorf("too_large", "%d items; this server takes at most %d per transaction", n, in.cfg.MaxTxnItems)
 	}
 	if err := spec.ValidateJSON("fed-transaction", body); err != nil {
 		return transaction{}, httpapi.Errorf("bad_request", "%v", err)
 	}
-	var t transaction
-	if err := json.Unmarshal(body, &t); err != nil {
-		return transaction{}, httpapi.Errorf("bad_request", "transaction: %v", err)
+	if decodeErr != nil {
+		return transaction{}, httpapi.Errorf("bad_request", "transaction: %v", decodeErr)
 	}
 	if t.Origin != p.Origin || t.Destination != p.Destination {
 		return transaction{}, httpapi.Errorf("bad_request", "the body says %s → %s, the signature %s → %s", t.Origin, t.Destination, p.Origin, p.Destination)
 	}
 	return t, nil
+}
+
+// countItems is how many items body holds, for the size check before the
+// schema: those of t when body decoded (decodeErr nil), else those of a
+// decode of the items member alone (0 when even that fails).
+func countItems(body []byte, t transaction, decodeErr error) int {
+	if decodeErr == nil {
+		return len(t.Items)
+	}
+	var probe struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if json.Unmarshal(body, &probe) != nil {
+		return 0
+	}
+	return len(probe.Items)
 }
 
 // effects is what applied items leave for after the commit: accounts
@@ -160,10 +174,7 @@ type effects struct {
 // answer. Streams and queues are woken after the commit.
 func (in *Inbox) apply(ctx context.Context, t transaction) ([]byte, error) {
 	now := in.deps.Millis()
-	pre := make([]prechecked, len(t.Items))
-	for i, raw := range t.Items {
-		pre[i] = in.precheck(t.Origin, raw) // outside the store's single writer
-	}
+	pre := in.precheckAll(t.Origin, t.Items) // outside the store's single writer
 	var answer []byte
 	var fx effects
 	err := in.st.Update(ctx, func(tx *store.Tx) error {

@@ -38,7 +38,9 @@ const expireBatch = 256
 // Outbox sends the federation queue: for each destination with queued
 // items, one lane goroutine sends transactions of at most
 // min(config.MaxTxnItems, the destination's max_txn_items) items, in
-// queue order, one at a time (FED-QUEUE-02). Create it with [NewOutbox],
+// queue order, one at a time (FED-QUEUE-02): the next transaction leaves
+// when the previous one is answered, while the answered items are still
+// being taken out of the store (see [cursor]). Create it with [NewOutbox],
 // start it with [Outbox.Run]; it is safe for concurrent use.
 type Outbox struct {
 	st     *store.Store
@@ -163,8 +165,10 @@ func (o *Outbox) sweep(ctx context.Context) {
 // lane sends the queue of dest until it is empty or ctx ends.
 func (o *Outbox) lane(ctx context.Context, dest string, wake chan struct{}) {
 	defer o.wg.Done()
+	var c cursor
+	defer func() { _ = c.settle() }() // the last answered operation finishes before Run returns
 	for ctx.Err() == nil {
-		wait, idle, err := o.step(ctx, dest)
+		wait, idle, err := o.advance(ctx, dest, &c)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			slog.Error("federation send", "destination", dest, "err", err)

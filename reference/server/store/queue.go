@@ -45,13 +45,20 @@ func (t *Tx) Enqueue(dest string, item []byte, expires wire.Millis) (uint64, err
 // Peek returns up to n items from the head of the queue of dest, in order,
 // without removing them.
 func (t *Tx) Peek(dest string, n int) ([]QueueItem, error) {
+	return t.PeekAfter(dest, 0, n)
+}
+
+// PeekAfter returns up to n items of the queue of dest whose id is above
+// after, in order, without removing them: the outbox skips the items whose
+// answer it is still committing (ids start at 1, so after 0 is the head).
+func (t *Tx) PeekAfter(dest string, after uint64, n int) ([]QueueItem, error) {
 	if err := checkName("peek: destination", dest); err != nil {
 		return nil, err
 	}
 	var out []QueueItem
 	prefix := prefixOf(dest)
 	c := t.cursor(bucketQueue)
-	for k, v := c.Seek(prefix); k != nil && len(out) < n && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+	for k, v := c.Seek(seqKey(dest, after+1)); k != nil && len(out) < n && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		it, err := decodeQueueItem(k, v)
 		if err != nil {
 			return nil, fmt.Errorf("peek %s: %w", dest, err)

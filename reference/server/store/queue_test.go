@@ -47,6 +47,21 @@ func TestQueue(t *testing.T) {
 		t.Errorf("item 2 = %+v", items[1])
 	}
 	peek("another destination is its own queue", "b.test.x", 10, []uint64{1})
+	for _, c := range []struct {
+		name  string
+		after uint64
+		want  []uint64
+	}{
+		{"after 0 is the head", 0, []uint64{1, 2, 3}},
+		{"after an id skips it and those before", 2, []uint64{3, 4}},
+		{"after the last id is empty, not the next destination", 4, nil},
+	} {
+		var items []QueueItem
+		mustView(t, s, func(tx *Tx) (err error) { items, err = tx.PeekAfter("b.test", c.after, 3); return err })
+		if got := idsOf(items); !slices.Equal(got, c.want) {
+			t.Errorf("%s: PeekAfter ids %v, want %v", c.name, got, c.want)
+		}
+	}
 	// sad path
 	peek("empty destination", "c.test", 10, nil)
 
