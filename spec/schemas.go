@@ -42,6 +42,10 @@ type schemaSet struct {
 	files    map[string]schemaFile
 	compiled map[string]*jsonschema.Schema
 	names    []string
+
+	defsMu   sync.Mutex                    // guards compiler and defs: a Compiler is not safe for concurrent use
+	compiler *jsonschema.Compiler          // the one that compiled the set, for definitions compiled later
+	defs     map[string]*jsonschema.Schema // "name#def" → the compiled $defs/def of name
 }
 
 // loadSchemas parses and compiles the embedded schemas on first use; it is
@@ -60,7 +64,7 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.UseRegexpEngine(memoRegexpEngine) // addresses repeat: remember their matches, as the OpenAPI validator does
-	set := &schemaSet{files: map[string]schemaFile{}, compiled: map[string]*jsonschema.Schema{}}
+	set := &schemaSet{files: map[string]schemaFile{}, compiled: map[string]*jsonschema.Schema{}, compiler: c, defs: map[string]*jsonschema.Schema{}}
 	for _, f := range files {
 		if err := c.AddResource(SchemaBaseURL+f.name+".json", f.doc); err != nil {
 			return nil, fmt.Errorf("add schema %s.json: %w", f.name, err)

@@ -45,7 +45,7 @@ func (in *Inbox) precheckAll(origin string, items []json.RawMessage) []prechecke
 // against fed-item.json (an unknown kind included: bad_request), then the
 // parties of section 7 (forbidden).
 func (in *Inbox) precheck(origin string, raw json.RawMessage) prechecked {
-	if err := spec.ValidateJSON("fed-item", raw); err != nil {
+	if err := validateItem(raw); err != nil {
 		return prechecked{refusal: httpapi.Errorf("bad_request", "%v", err)}
 	}
 	var head struct {
@@ -58,6 +58,23 @@ func (in *Inbox) precheck(origin string, raw json.RawMessage) prechecked {
 		return prechecked{refusal: err}
 	}
 	return prechecked{kind: head.Kind}
+}
+
+// validateItem checks raw against fed-item.json. Each kind's definition
+// in that schema fixes the kind (type object, kind required and const; a
+// test holds the schema to it), and the schema applies only the branch of
+// the item's kind: so an item that passes its kind's definition passes the
+// schema, at a third of the cost of evaluating every branch
+// ([spec.ValidateJSONDef]). Any other item is checked against the whole
+// schema, whose error is the answer.
+func validateItem(raw json.RawMessage) error {
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if json.Unmarshal(raw, &head) == nil && head.Kind != "" && spec.ValidateJSONDef("fed-item", head.Kind, raw) == nil {
+		return nil
+	}
+	return spec.ValidateJSON("fed-item", raw)
 }
 
 // item answers item i, prechecked as c. A refusal is the item's error
