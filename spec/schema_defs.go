@@ -57,4 +57,3 @@ func (set *schemaSet) def(name, def string) (*jsonschema.Schema, error) {
 	set.defs[key] = sch
 	return sch, nil
 }
-
