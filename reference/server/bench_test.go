@@ -86,8 +86,12 @@ func TestMeasureCrossDomain(t *testing.T) {
 	pool, sealTime := l.seal(t, "closed", closedPool)
 	t.Logf("pre-sealed %d envelopes in %v before the clock started (%.2f ms CPU each over %d cores): sealing is not measured, so the generator is not the bottleneck",
 		closedPool, sealTime.Round(time.Millisecond), sealTime.Seconds()*1000*float64(runtime.GOMAXPROCS(0))/closedPool, runtime.GOMAXPROCS(0))
+	cpu0 := cpuTime()
 	c := l.closedLoop(t, pool, benchPosters, closedWindow)
 	c.log(t)
+	t.Logf("closed loop: %.0f µs of CPU per delivered message (servers and generator; %d cores bound the rate at %.0f/s)",
+		float64((cpuTime()-cpu0).Microseconds())/float64(c.posted-c.lost), runtime.GOMAXPROCS(0),
+		float64(runtime.GOMAXPROCS(0))*1e6/(float64((cpuTime()-cpu0).Microseconds())/float64(c.posted-c.lost)))
 	if c.rate < 1 {
 		t.Fatalf("the closed loop delivered nothing")
 	}
