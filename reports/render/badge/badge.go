@@ -5,9 +5,11 @@ package badge
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/emsg-project/emsg/reports/results"
 )
@@ -44,7 +46,8 @@ func SVG(label, message, colour string) string {
 	lw, mw := textWidth(label)+10, textWidth(message)+10
 	w := lw + mw
 	l, m := html.EscapeString(label), html.EscapeString(message)
-	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="20" role="img" aria-label="%s: %s">`+
+	id := defsID(label, message, colour)
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="20" role="img" aria-label="%s: %s">`+
 		`<title>%s: %s</title>`+
 		`<linearGradient id="s" x2="0" y2="100%%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`+
 		`<clipPath id="r"><rect width="%d" height="20" rx="3" fill="#fff"/></clipPath>`+
@@ -54,6 +57,20 @@ func SVG(label, message, colour string) string {
 		`<text x="%d" y="15" fill="#010101" fill-opacity=".3">%s</text><text x="%d" y="14">%s</text></g></svg>`,
 		w, l, m, l, m, w, lw, lw, mw, html.EscapeString(colour), w,
 		lw/2, l, lw/2, l, lw+mw/2, m, lw+mw/2, m)
+	// Inline in one page, badges must not share the IDs of their defs.
+	return strings.NewReplacer(`id="s"`, `id="s-`+id+`"`, `id="r"`, `id="r-`+id+`"`,
+		`url(#s)`, `url(#s-`+id+`)`, `url(#r)`, `url(#r-`+id+`)`).Replace(svg)
+}
+
+// defsID derives the suffix of a badge's def IDs from what it shows, so
+// two different badges never share one and equal badges draw alike.
+func defsID(parts ...string) string {
+	h := fnv.New32a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%08x", h.Sum32())
 }
 
 // textWidth estimates the width in pixels of s in 11px Verdana: close
