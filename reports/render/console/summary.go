@@ -90,18 +90,18 @@ func failures(b *strings.Builder, a results.Analysis) {
 }
 
 func gaps(b *strings.Builder, a results.Analysis) {
-	any := false
+	wrote := false
 	for _, p := range a.Profiles {
 		if len(p.Uncovered) > 0 {
 			fmt.Fprintf(b, "MUSTs no case covers in %s: %s\n", p.Profile, strings.Join(p.Uncovered, ", "))
-			any = true
+			wrote = true
 		}
 	}
 	if len(a.Unknown) > 0 {
 		fmt.Fprintf(b, "requirement IDs cited but not in the catalogue: %s\n", strings.Join(a.Unknown, ", "))
-		any = true
+		wrote = true
 	}
-	if any {
+	if wrote {
 		fmt.Fprintln(b)
 	}
 }
