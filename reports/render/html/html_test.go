@@ -79,3 +79,15 @@ func TestWellFormedSections(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorsAreUnique gives two cases IDs that slug alike.
+func TestAnchorsAreUnique(t *testing.T) {
+	run := resultstest.Passing()
+	run.Cases[0].ID, run.Cases[1].ID = "core/a", "core-a"
+	page := render(t, run)
+	for _, want := range []string{`id="run-1-core-a"`, `id="run-1-core-a-2"`} {
+		if strings.Count(page, want) != 1 {
+			t.Errorf("want exactly one %s", want)
+		}
+	}
+}

@@ -50,12 +50,12 @@ func matrix(analyses []results.Analysis, runs []runView) []matrixProfile {
 func row(r results.RequirementResult, analyses []results.Analysis, runs []runView) matrixRow {
 	mr := matrixRow{ID: r.ID, Level: r.Level, Statement: r.Statement}
 	for i, a := range analyses {
-		mr.Cells = append(mr.Cells, cell(a, r.ID, runs[i].Anchor))
+		mr.Cells = append(mr.Cells, cell(a, r.ID, runs[i].anchors))
 	}
 	return mr
 }
 
-func cell(a results.Analysis, id, runAnchor string) matrixCell {
+func cell(a results.Analysis, id string, anchors map[string]string) matrixCell {
 	r, ok := a.Requirement(id)
 	switch {
 	case !ok:
@@ -63,7 +63,7 @@ func cell(a results.Analysis, id, runAnchor string) matrixCell {
 	case !r.Covered():
 		return matrixCell{Class: "v-uncovered", Label: "uncovered"}
 	}
-	return matrixCell{Class: "v-" + string(r.Verdict), Label: string(r.Verdict), Link: "#" + caseAnchor(runAnchor, deciding(a, r))}
+	return matrixCell{Class: "v-" + string(r.Verdict), Label: string(r.Verdict), Link: "#" + anchors[deciding(a, r)]}
 }
 
 // deciding returns the ID of the first case of r whose verdict is r's

@@ -22,6 +22,7 @@ type runView struct {
 	Profiles  []profileView
 	Cases     []caseView
 	Unknown   []string
+	anchors   map[string]string // case ID → its section's anchor
 }
 
 // profileView is a profile's row in a run's card.
@@ -62,8 +63,9 @@ func newRunView(i int, a results.Analysis) runView {
 	for _, p := range a.Profiles {
 		rv.Profiles = append(rv.Profiles, profileView{ProfileSummary: p, Badge: template.HTML(badge.ForProfile(p)), Counts: counts(p)})
 	}
+	rv.anchors = caseAnchors(rv.Anchor, run.Cases)
 	for _, c := range run.Cases {
-		rv.Cases = append(rv.Cases, newCaseView(rv.Anchor, c))
+		rv.Cases = append(rv.Cases, newCaseView(rv.anchors[c.ID], c))
 	}
 	return rv
 }
@@ -79,8 +81,8 @@ func counts(p results.ProfileSummary) []count {
 	return out
 }
 
-func newCaseView(runAnchor string, c results.Case) caseView {
-	cv := caseView{Case: c, Anchor: caseAnchor(runAnchor, c.ID), Duration: duration(c.Duration),
+func newCaseView(anchor string, c results.Case) caseView {
+	cv := caseView{Case: c, Anchor: anchor, Duration: duration(c.Duration),
 		Open: c.Verdict == results.Fail || c.Verdict == results.UnexpectedPass || c.Verdict == results.NonStrict}
 	for _, e := range c.Evidence.Wire {
 		cv.Wire = append(cv.Wire, wireView{WireEntry: e, Time: e.At.UTC().Format("15:04:05.000")})
@@ -88,16 +90,30 @@ func newCaseView(runAnchor string, c results.Case) caseView {
 	return cv
 }
 
-// caseAnchor is the fragment of a case's section: the run's anchor and the
-// case ID with anything but letters, digits and dashes made a dash.
-func caseAnchor(runAnchor, id string) string {
-	slug := strings.Map(func(r rune) rune {
+// caseAnchors gives each case the fragment of its section: the run's
+// anchor and the case ID with anything but letters, digits and dashes made
+// a dash, numbered when two IDs make the same slug ("a/b", "a-b").
+func caseAnchors(runAnchor string, cases []results.Case) map[string]string {
+	out := make(map[string]string, len(cases))
+	taken := map[string]bool{}
+	for _, c := range cases {
+		anchor := runAnchor + "-" + slug(c.ID)
+		for n := 2; taken[anchor]; n++ {
+			anchor = fmt.Sprintf("%s-%s-%d", runAnchor, slug(c.ID), n)
+		}
+		taken[anchor] = true
+		out[c.ID] = anchor
+	}
+	return out
+}
+
+func slug(id string) string {
+	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
 			return r
 		}
 		return '-'
 	}, id)
-	return runAnchor + "-" + slug
 }
 
 func joinStrings(s []string, sep string) string { return strings.Join(s, sep) }
