@@ -51,6 +51,17 @@ func TestWriteAll(t *testing.T) {
 	}
 }
 
+func TestWriteRendered(t *testing.T) {
+	dir := t.TempDir()
+	if err := reports.WriteRendered(dir, resultstest.Passing()); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"badges/core.svg", "badges/federation.svg", "badges/security.svg", "junit.xml", "report.html", "summary.md"}
+	if got := files(t, dir); !slices.Equal(got, want) {
+		t.Errorf("wrote %v, want %v (no run.json)", got, want)
+	}
+}
+
 func TestWriteAllNoRun(t *testing.T) {
 	if _, err := reports.WriteAll(t.TempDir()); err == nil {
 		t.Error("got no error for no run")

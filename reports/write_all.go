@@ -35,9 +35,27 @@ func WriteAll(dir string, runs ...results.Run) (Paths, error) {
 	return WriteAnalyses(dir, as...)
 }
 
+// WriteRendered writes every report of run into dir except the JSON run
+// itself: for a caller that stores the run on its own (the conformance
+// runner's results.json). Its signature is the runner's Renderer, so
+//
+//	runner.Renderers = append(runner.Renderers, reports.WriteRendered)
+//
+// adds every report to a conformance run.
+func WriteRendered(dir string, run results.Run) error {
+	_, err := writeAll(dir, false, results.Analyze(run))
+	return err
+}
+
 // WriteAnalyses is [WriteAll] for runs already analysed (against any
 // catalogue).
 func WriteAnalyses(dir string, analyses ...results.Analysis) (Paths, error) {
+	return writeAll(dir, true, analyses...)
+}
+
+// writeAll writes the reports of analyses into dir, and the runs
+// themselves as JSON when withRuns is set.
+func writeAll(dir string, withRuns bool, analyses ...results.Analysis) (Paths, error) {
 	if len(analyses) == 0 {
 		return Paths{}, fmt.Errorf("write reports: no run")
 	}
@@ -51,11 +69,13 @@ func WriteAnalyses(dir string, analyses ...results.Analysis) (Paths, error) {
 		if len(analyses) > 1 {
 			name, badges = fmt.Sprintf("run-%d.json", i+1), filepath.Join(dir, "badges", fmt.Sprintf("run-%d", i+1))
 		}
-		path := filepath.Join(dir, name)
-		if err := results.WriteFile(path, a.Run); err != nil {
-			return p, err
+		if withRuns {
+			path := filepath.Join(dir, name)
+			if err := results.WriteFile(path, a.Run); err != nil {
+				return p, err
+			}
+			p.Runs = append(p.Runs, path)
 		}
-		p.Runs = append(p.Runs, path)
 		written, err := badge.WriteDir(badges, a)
 		p.Badges = append(p.Badges, written...)
 		if err != nil {
