@@ -11,6 +11,7 @@ import (
 	"github.com/emsg-project/emsg/reports"
 	"github.com/emsg-project/emsg/reports/results"
 	"github.com/emsg-project/emsg/reports/results/resultstest"
+	"github.com/emsg-project/emsg/spec"
 )
 
 func TestWriteAll(t *testing.T) {
@@ -94,4 +95,32 @@ func files(t *testing.T, dir string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestEveryMustPassingCertifiesEveryProfile builds a run with one passing
+// case per requirement of the embedded catalogue: every profile must come
+// out certified, and all the reports must render at that size.
+func TestEveryMustPassingCertifiesEveryProfile(t *testing.T) {
+	run := resultstest.Passing()
+	run.Profiles, run.Cases = nil, nil
+	for _, r := range spec.Requirements() {
+		if !slices.Contains(run.Profiles, string(r.Profile)) {
+			run.Profiles = append(run.Profiles, string(r.Profile))
+		}
+		run.Cases = append(run.Cases, results.Case{ID: "case-" + r.ID, Name: r.Statement, Profile: string(r.Profile),
+			Level: string(r.Level), Requirements: []string{r.ID}, Verdict: results.Pass})
+	}
+	a := results.Analyze(run)
+	if got, want := len(a.Certified()), len(spec.Profiles()); got != want {
+		t.Errorf("certified %v, want all %d profiles", a.Certified(), want)
+	}
+	paths, err := reports.WriteAll(t.TempDir(), run, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(paths.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d cases, two runs side by side: report.html is %d KB", len(run.Cases), info.Size()/1024)
 }
