@@ -22,6 +22,7 @@ func TestWorst(t *testing.T) {
 		{[]results.Verdict{results.Pass, results.Skipped}, results.Skipped},                           // a skip outweighs a pass
 		{[]results.Verdict{results.NonStrict, results.Fail, results.Pass}, results.Fail},              // a fail outweighs all
 		{[]results.Verdict{results.UnexpectedPass, results.ExpectedFailure}, results.ExpectedFailure}, // expected failure still fails
+		{[]results.Verdict{results.UnexpectedPass, results.Skipped}, results.Skipped},                 // a skip shows nothing, even beside a pass
 	}
 	for _, tt := range tests {
 		if got := results.Worst(tt.in...); got != tt.want {

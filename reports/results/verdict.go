@@ -14,9 +14,11 @@ const (
 	UnexpectedPass  Verdict = "unexpected-pass"  // listed as a known failure, but passed: tighten the file
 )
 
-// Verdicts lists every verdict, worst first.
+// Verdicts lists every verdict, worst first. A skip ranks below every
+// passing verdict: a case that did not run shows nothing, so a requirement
+// with a passing and a skipped case is not met.
 func Verdicts() []Verdict {
-	return []Verdict{Fail, ExpectedFailure, NonStrict, UnexpectedPass, Skipped, Pass}
+	return []Verdict{Fail, ExpectedFailure, NonStrict, Skipped, UnexpectedPass, Pass}
 }
 
 // Blocks reports whether v keeps a MUST requirement from counting as met:
