@@ -238,10 +238,10 @@ func (c *Client) adoptPeer(ctx context.Context, peer address.Address) error {
 // groupEvent handles the group and group_refused stream events.
 func groupEvent(seq uint64, ev event, out *outcome) {
 	switch {
-	case ev.Kind == "group" && ev.GroupEvent != nil:
+	case ev.Kind == "group" && ev.GroupEvent != nil && !ev.GroupEvent.Group.IsZero():
 		e := ev.GroupEvent
 		out.notice(Notice{Kind: GroupChanged, Seq: seq, Address: e.Group, Group: e})
-	case ev.Kind == "group_refused":
+	case ev.Kind == "group_refused" && !ev.Group.IsZero():
 		out.notice(Notice{Kind: GroupRefused, Seq: seq, Address: ev.Group, ID: ev.ID, Op: ev.Op,
 			Err: &APIError{Code: ev.Error, Message: ev.Message}})
 	}
