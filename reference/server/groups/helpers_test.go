@@ -31,14 +31,14 @@ var epoch = time.UnixMilli(1_700_000_000_000)
 
 // fixture is a groups service on a fresh store with some local accounts.
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	st  *store.Store
 	svc *Service
 	mux *httpapi.Mux
 }
 
 // newFixture starts the service with an active account for each local part.
-func newFixture(t *testing.T, locals ...string) *fixture {
+func newFixture(t testing.TB, locals ...string) *fixture {
 	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
@@ -226,3 +226,6 @@ const teamPath = "/emsg/v1/groups/team%23a.test"
 
 // team is the address of the group of these tests.
 const team = "team#a.test"
+
+// mustAddr parses a canonical address or panics.
+func mustAddr(s string) address.Address { return address.MustParse(s) }
