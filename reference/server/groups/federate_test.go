@@ -120,3 +120,32 @@ func FuzzApplyItems(f *testing.F) {
 		})
 	})
 }
+
+func TestMemberMovedAndAutoJoin(t *testing.T) {
+	f := newFixture(t, "alice", "bob", "carol")
+	f.create("alice")
+	f.member("alice", "bob")
+	var fx Effects
+	f.write(func(tx *store.Tx) (err error) {
+		fx, err = f.svc.MemberMovedTx(tx, mustAddr(addr("bob")), mustAddr("bob#c.test"))
+		return err
+	})
+	g := f.group(team)
+	if g.Role(addr("bob")) != "" || len(g.Invited) != 1 || g.Invited[0] != "bob#c.test" || g.Seq != 5 {
+		t.Fatalf("after bob's move: %+v (GROUP-MOVE-01: left, then invited)", g)
+	}
+	if len(fx.Kick) != 1 || fx.Kick[0] != "c.test" {
+		t.Fatalf("the invitation of bob#c.test is not queued for c.test: %+v", fx)
+	}
+	f.write(func(tx *store.Tx) (err error) {
+		_, err = f.svc.AutoJoinTx(tx, team, mustAddr(addr("carol")))
+		return err
+	})
+	if g := f.group(team); g.Role(addr("carol")) != store.RoleMember || g.Seq != 6 {
+		t.Fatalf("after auto_join: %+v", g)
+	}
+	ge := f.last(addr("carol"))["group_event"].(map[string]any)
+	if ge["kind"] != "joined" || ge["actor"] != addr("carol") {
+		t.Fatalf("carol's event %v, want joined (ACCT-AUTOJOIN-01)", ge)
+	}
+}
