@@ -80,9 +80,9 @@ func TestInboxGroupItemResults(t *testing.T) {
 		{join, "ok"},        // alice was invited: she joins
 		{join, "duplicate"}, // the same (actor, id) again
 		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7K", "group": "team#b.test", "actor": "alice#a.test", "op": "dissolve"}), "forbidden"}, // a member may not dissolve
-		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7M", "group": "team#b.test", "actor": "dave#a.test", "op": "leave"}), "not_found"},   // not a member
-		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7N", "group": "gang#b.test", "actor": "alice#a.test", "op": "join"}), "not_found"},   // no such group (GROUP-UNKNOWN-01)
-		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7P", "group": "team#b.test", "actor": "eve#c.test", "op": "join"}), "forbidden"},     // actor not on the origin
+		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7M", "group": "team#b.test", "actor": "dave#a.test", "op": "leave"}), "not_found"},     // not a member
+		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7N", "group": "gang#b.test", "actor": "alice#a.test", "op": "join"}), "not_found"},     // no such group (GROUP-UNKNOWN-01)
+		{item(t, "group_request", map[string]any{"id": "01HF2SHC00XDNXYG513C11FZ7P", "group": "team#b.test", "actor": "eve#c.test", "op": "join"}), "forbidden"},       // actor not on the origin
 		{post, "ok"},        // a member posts: bob gets it
 		{post, "duplicate"}, // the same (from, id) again
 		{item(t, "group_post", map[string]any{"envelope": json.RawMessage(l.sealGroup("dave#a.test", "team#b.test", "bob#b.test"))}), "forbidden"}, // not a member (GROUP-POST-01)
