@@ -87,6 +87,19 @@ func (w *watcher) count(ok func(map[string]any) bool) int {
 	return n
 }
 
+// groupSeqs lists the seqs of the group's events seen so far, in order.
+func (w *watcher) groupSeqs(group string) []float64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []float64
+	for _, ev := range w.events {
+		if g, ok := ev["group_event"].(map[string]any); ok && g["group"] == group {
+			out = append(out, g["seq"].(float64))
+		}
+	}
+	return out
+}
+
 // groupSeq waits for the group event seq of the group.
 func (w *watcher) groupSeq(group string, seq int, kind string) {
 	w.l.t.Helper()
@@ -136,9 +149,15 @@ func TestAGroupSpanningThreeDomains(t *testing.T) {
 	for _, u := range people {
 		w[u].groupSeq(team, seq, "joined") // everyone saw the last join, in host order
 	}
-	// Carol joined after the group was made, yet a.test replays c.test (its first member there)
-	// the history from seq 1.
-	w[carol].groupSeq(team, 1, "created")
+	// Carol joined after the group was made, yet a.test replayed c.test (its first member there)
+	// the history from seq 1: c.test knows every member.
+	var onC struct {
+		Members []struct{ Address string } `json:"members"`
+	}
+	json.Unmarshal(l.must(http.StatusOK)(l.call(carol, "c.test", "GET", path, nil)), &onC)
+	if len(onC.Members) != 4 {
+		t.Fatalf("c.test's view of the group: %+v, want 4 members", onC)
+	}
 
 	// Bob's server mirrors the group: he reads it without asking the host.
 	var seen struct {
@@ -213,6 +232,13 @@ func TestAGroupSpanningThreeDomains(t *testing.T) {
 		r, _ := ev["receipt"].(map[string]any)
 		return ev["kind"] == "receipt" && r["id"] == late.ID && r["kind"] == "failed" && r["error"] == "gone"
 	})
+
+	// Every member saw the group's events once each, in seq order (GROUP-ORDER-02).
+	for _, u := range people {
+		if seqs := w[u].groupSeqs(team); !slices.IsSorted(seqs) || len(slices.Compact(slices.Clone(seqs))) != len(seqs) {
+			t.Errorf("%s saw the seqs %v", u.addr(), seqs)
+		}
+	}
 
 	// Exactly once: every other member got Bob's first message once, Bob none.
 	for _, u := range people {

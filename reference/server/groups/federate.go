@@ -1,9 +1,9 @@
 package groups
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/emsg-project/emsg/reference/protocol/envelope"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
@@ -39,9 +39,12 @@ func ApplyRequest(tx *store.Tx, self string, item []byte, now wire.Millis) (Effe
 }
 
 // ApplyEvent applies a group_event item at a member's server: each listed
-// local account gets the event on its stream once (an event it already got
-// is skipped; an item every recipient already got is a duplicate), and the
-// server's mirror of the group follows the event.
+// local account gets the event on its stream unless it already got this
+// or a later event of the group, so that every member sees the group's
+// events once and in seq order (GROUP-ORDER-02) — the history the host
+// replays to a server's first member feeds the mirror, not an older event
+// to a stream. An item no recipient takes is a duplicate. The server's
+// mirror of the group follows the event.
 func ApplyEvent(tx *store.Tx, self string, item []byte, now wire.Millis) (Effects, error) {
 	var it struct {
 		Event json.RawMessage `json:"event"`
@@ -56,8 +59,8 @@ func ApplyEvent(tx *store.Tx, self string, item []byte, now wire.Millis) (Effect
 	}
 	fx := Effects{Duplicate: true}
 	for _, to := range it.To {
-		key := "group_event/" + ev.Group + "/" + strconv.FormatUint(ev.Seq, 10)
-		if _, seen, err := tx.Seen(to, key); err != nil || seen {
+		took, err := takeEvent(tx, to, ev)
+		if err != nil || !took {
 			if err != nil {
 				return Effects{}, err
 			}
@@ -69,11 +72,22 @@ func ApplyEvent(tx *store.Tx, self string, item []byte, now wire.Millis) (Effect
 			return Effects{}, err
 		}
 		fx.Wake = append(fx.Wake, woken...)
-		if err := tx.Remember(to, key, nil, 0); err != nil {
-			return Effects{}, err
-		}
 	}
 	return fx, follow(tx, self, ev)
+}
+
+// takeEvent reports whether the member to is still to get ev — its seq is
+// above the last of the group it got — and records it as the last.
+func takeEvent(tx *store.Tx, to string, ev Event) (bool, error) {
+	key := "group_seq/" + ev.Group
+	last, seen, err := tx.Seen(to, key)
+	if err != nil {
+		return false, err
+	}
+	if seen && len(last) == 8 && binary.BigEndian.Uint64(last) >= ev.Seq {
+		return false, nil
+	}
+	return true, tx.Remember(to, key, binary.BigEndian.AppendUint64(nil, ev.Seq), 0)
 }
 
 // ApplyPost applies a group_post item at the host: env (checked by the
