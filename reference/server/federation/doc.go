@@ -59,7 +59,12 @@
 // [Outbox] sends the store's federation queue. One lane goroutine per
 // destination sends transactions of at most min(config.MaxTxnItems, the
 // destination's max_txn_items) items in queue order, and the next only
-// after the previous was answered (FED-QUEUE-02). A transaction is named
+// after the previous was answered (FED-QUEUE-02) — but without waiting
+// for the answered items to leave the store: that commit runs while the
+// next transaction is on its way (a failed one sends the items again,
+// which the destination answers as a replay or duplicates). Items are
+// checked on every core before the store applies them, each against its
+// own kind's definition of fed-item.json. A transaction is named
 // after its items (first and last queue id, count), so a retry carries the
 // same txn and items and a txn never names two item lists (FED-QUEUE-03,
 // -06). The answer decides:
