@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -96,7 +97,7 @@ func TestMeasureCrossDomain(t *testing.T) {
 		t.Fatalf("the closed loop delivered nothing")
 	}
 
-	rate := c.rate / 2
+	rate := openRate(t, c.rate/2)
 	n := min(int(rate*openWindow.Seconds()), openPoolCap)
 	pool, sealTime = l.seal(t, "open", n)
 	t.Logf("pre-sealed %d envelopes for the open loop in %v", n, sealTime.Round(time.Millisecond))
@@ -108,6 +109,24 @@ func TestMeasureCrossDomain(t *testing.T) {
 	if c.lost+c.dup+o.lost+o.dup+c.failed+o.failed > 0 || l.stray.Load() > 0 {
 		t.Errorf("not every message was accepted and delivered exactly once (see above)")
 	}
+}
+
+// openRateEnv sets the open loop's rate (messages per second) instead of
+// half the closed loop's: two builds compared at one rate, side by side.
+const openRateEnv = "EMSG_OPEN_RATE"
+
+// openRate is the rate openRateEnv sets, or half the closed-loop rate.
+func openRate(tb testing.TB, half float64) float64 {
+	tb.Helper()
+	v := os.Getenv(openRateEnv)
+	if v == "" {
+		return half
+	}
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || r <= 0 {
+		tb.Fatalf("%s=%q: want a positive number of messages per second", openRateEnv, v)
+	}
+	return r
 }
 
 // probe sends probeCount messages one at a time and logs their latency:
@@ -657,8 +676,8 @@ func (l *crossLab) openLoop(tb testing.TB, p *envelopePool, rate float64, worker
 
 func (o openResult) log(tb testing.TB) {
 	tb.Helper()
-	tb.Logf("open loop at %.0f/s (half the closed-loop rate): %d sent over %v (%.0f/s achieved), %d started >1 ms late",
-		o.rate, o.sent, o.span.Round(time.Millisecond), o.achieved, o.late)
+	tb.Logf("open loop at %.0f/s (half the closed-loop rate, or %s): %d sent over %v (%.0f/s achieved), %d started >1 ms late",
+		o.rate, openRateEnv, o.sent, o.span.Round(time.Millisecond), o.achieved, o.late)
 	tb.Logf("open loop latency, intended send → recipient's stream: p50 %s p90 %s p99 %s max %s (%d samples)",
 		o.latency.fmt(0.50), o.latency.fmt(0.90), o.latency.fmt(0.99), o.latency.fmt(1), len(o.latency))
 	tb.Logf("open loop: %d refused, %d lost, %d duplicated (first error: %v)", o.failed, o.lost, o.dup, o.firstErr)
