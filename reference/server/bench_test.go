@@ -48,9 +48,15 @@ import (
 //	EMSG_MEASURE=1 go test -run TestMeasureCrossDomain -v ./reference/server/
 //
 // [BenchmarkCrossDomainDelivery] is the same closed loop for exactly b.N
-// messages:
+// messages, with the CPU time per message (both servers and the
+// generator), the figure least moved by other work on a shared machine:
 //
-//	go test -run '^$' -bench CrossDomain -benchtime 2000x ./reference/server/
+//	go test -run '^$' -bench CrossDomain -benchtime 8000x ./reference/server/
+//
+// EMSG_OPEN_RATE fixes the open loop's rate (to compare two builds at one
+// rate); EMSG_CPUPROFILE profiles the benchmark's timed part only. The
+// machine is shared and noisy: run each measurement three times, builds
+// interleaved, and compare medians.
 
 // measureEnv enables [TestMeasureCrossDomain].
 const measureEnv = "EMSG_MEASURE"
