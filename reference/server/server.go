@@ -18,6 +18,8 @@ import (
 	"github.com/emsg-project/emsg/reference/server/federation"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/migration"
+	"github.com/emsg-project/emsg/reference/server/retention"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -34,6 +36,8 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sweeper  *retention.Sweeper
+	migrate  *migration.Service
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -96,6 +100,9 @@ func (s *Server) routes() http.Handler {
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	fav := retention.New(s.store, s.cfg, acc.Authenticate)
+	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
+	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
 	s.hub.SetSender(msg.Send)
 	msg.SetKicker(s.outbox)
 
@@ -107,8 +114,15 @@ func (s *Server) routes() http.Handler {
 	msg.Routes(m)
 	con.Routes(m)
 	inbox.Routes(m)
+	fav.Routes(m)
+	s.migrate.Routes(m)
 	return m
 }
+
+// SetGroups gives the migration service the groups this server hosts:
+// exported with an account, refused on a move by an owner, left on a
+// deletion. Call it before [Server.Serve].
+func (s *Server) SetGroups(g migration.Groups) { s.migrate.SetGroups(g) }
 
 // Domain is the domain the server answers for.
 func (s *Server) Domain() string { return s.cfg.Domain }
@@ -125,6 +139,7 @@ func (s *Server) Serve(l net.Listener) error {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
 		}
 	})
+	s.running.Go(func() { s.sweeper.Run(s.background, retention.DefaultPeriod) })
 	var err error
 	if s.cfg.TLSCert != "" {
 		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
