@@ -45,6 +45,6 @@ func (w *Sweeper) sendReceipt(tx *store.Tx, r receipt, fx *effects) error {
 	if _, err := tx.AppendEvent(r.To.String(), body, 0); err != nil {
 		return fmt.Errorf("expired receipt %s: %w", r.ID, err)
 	}
-	fx.wake = append(fx.wake, r.To, r.From)
+	fx.wake = append(fx.wake, r.To)
 	return nil
 }

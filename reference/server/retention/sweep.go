@@ -126,6 +126,7 @@ func (w *Sweeper) dropped(tx *store.Tx, ev store.ExpiredEvent, now wire.Millis, 
 	if err := w.expiredEvent(tx, owner, d); err != nil {
 		return err
 	}
+	fx.wake = append(fx.wake, owner)
 	r := receipt{Kind: "expired", ID: d.Envelope.ID, From: owner, To: d.Envelope.From, TS: now}
 	return w.sendReceipt(tx, r, fx)
 }
