@@ -39,9 +39,9 @@ type forwarder struct {
 	tx     *store.Tx
 	domain string
 	notice []byte
-	item   string                              // the item kind
-	apply  func(owner address.Address) error   // the local part for one recipient
-	remote map[string][]address.Address        // recipients by domain
+	item   string                            // the item kind
+	apply  func(owner address.Address) error // the local part for one recipient
+	remote map[string][]address.Address      // recipients by domain
 	fx     *Effects
 }
 

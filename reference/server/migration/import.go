@@ -120,4 +120,3 @@ func (s *Service) apply(tx *store.Tx, me address.Address, x *account.Export, r r
 	}
 	return nil
 }
-

@@ -60,8 +60,8 @@ type recorder struct {
 }
 
 func (r *recorder) Notify(a address.Address) { r.add(a.String()) }
-func (r *recorder) Kick(d string)             { r.add("@" + d) }
-func (r *recorder) add(s string)              { r.mu.Lock(); r.woken = append(r.woken, s); r.mu.Unlock() }
+func (r *recorder) Kick(d string)            { r.add("@" + d) }
+func (r *recorder) add(s string)             { r.mu.Lock(); r.woken = append(r.woken, s); r.mu.Unlock() }
 
 // bearerAuth is the fake [Authenticator]: "Authorization: Bearer <address>".
 func bearerAuth(r *http.Request) (address.Address, error) {

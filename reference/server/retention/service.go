@@ -42,4 +42,3 @@ func (s *Service) Routes(m *httpapi.Mux) {
 	m.Handle(http.MethodPut, favoritesPath+"/{id}", s.put)
 	m.Handle(http.MethodDelete, favoritesPath+"/{id}", s.delete)
 }
-

@@ -2,8 +2,8 @@ package retention
 
 import (
 	"context"
-	"runtime"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
