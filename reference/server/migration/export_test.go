@@ -30,8 +30,9 @@ func TestAccountDataHoldsWhatAnExportNeeds(t *testing.T) {
 	w := newWorld(t)
 	w.befriend("alice#a.test", "bob#b.test")
 	fav, favID := w.favorite("alice#a.test")
+	eve := bundleBytes(t, w.person("eve#b.test"))
 	w.update(func(tx *store.Tx) error {
-		err := tx.PutContact("alice#a.test", store.Contact{Address: "eve#b.test", State: store.ContactBlocked, Bundle: bundleBytes(t, w.person("eve#b.test"))})
+		err := tx.PutContact("alice#a.test", store.Contact{Address: "eve#b.test", State: store.ContactBlocked, Bundle: eve})
 		if err == nil {
 			err = tx.PutContact("alice#a.test", store.Contact{Address: "carol#c.test", State: store.ContactPendingOut})
 		}

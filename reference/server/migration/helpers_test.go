@@ -144,8 +144,9 @@ func (w *world) befriend(a, b string) {
 		if address.MustParse(owner).Domain != "a.test" {
 			continue
 		}
+		bundle := bundleBytes(w.t, w.person(other))
 		w.update(func(tx *store.Tx) error {
-			return tx.PutContact(owner, store.Contact{Address: other, State: store.ContactAccepted, Bundle: bundleBytes(w.t, w.person(other)), Updated: 1})
+			return tx.PutContact(owner, store.Contact{Address: other, State: store.ContactAccepted, Bundle: bundle, Updated: 1})
 		})
 	}
 }
