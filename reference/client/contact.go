@@ -20,6 +20,8 @@ const (
 	Blocked    State = "blocked"
 	Declined   State = "declined" // they declined our request
 	Removed    State = "removed"  // one side removed the other; the keys are kept
+	Moved      State = "moved"    // the contact moved; it is held under MovedTo now
+	Deleted    State = "deleted"  // the contact deleted its account
 )
 
 // Contact is what the client holds about another account: its state and
@@ -35,6 +37,7 @@ type Contact struct {
 	State   State           `json:"state"`
 	Chain   []keys.Bundle   `json:"chain,omitempty"`
 	Note    string          `json:"note,omitempty"` // the note of a request received
+	MovedTo address.Address `json:"moved_to,omitzero"` // the new address, when State is Moved
 	Warning *KeyWarning     `json:"warning,omitempty"`
 }
 

@@ -29,6 +29,9 @@ type event struct {
 		ID   string          `json:"id"`
 		From address.Address `json:"from"`
 	} `json:"receipt"`
+	Notice json.RawMessage `json:"notice"` // moved, deleted
+	From   address.Address `json:"from"`   // expired
+	ID     string          `json:"id"`     // expired
 }
 
 // outcome is what one event gives the user, delivered after it is stored.
@@ -111,6 +114,12 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, nil, ContactRemoved, out, func(ct *Contact) { ct.State = Removed }, "")
 	case "key_rotated":
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
+	case "moved":
+		return applyMoved(tx, now, seq, ev.Notice, out)
+	case "deleted":
+		return applyDeleted(tx, seq, ev.Notice, out)
+	case "expired":
+		return applyExpired(tx, seq, ev.From, ev.ID, out)
 	case "receipt":
 		if ev.Receipt != nil {
 			out.notice(Notice{Kind: Receipt, Seq: seq, Address: ev.Receipt.From, ID: ev.Receipt.ID, Receipt: ev.Receipt.Kind})
