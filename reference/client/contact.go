@@ -36,7 +36,7 @@ type Contact struct {
 	Address address.Address `json:"address"`
 	State   State           `json:"state"`
 	Chain   []keys.Bundle   `json:"chain,omitempty"`
-	Note    string          `json:"note,omitempty"` // the note of a request received
+	Note    string          `json:"note,omitempty"`    // the note of a request received
 	MovedTo address.Address `json:"moved_to,omitzero"` // the new address, when State is Moved
 	Warning *KeyWarning     `json:"warning,omitempty"`
 }

@@ -94,4 +94,3 @@ func codeOf(err error) string {
 	}
 	return httpapi.AsError(err).Code
 }
-

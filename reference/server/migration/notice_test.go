@@ -59,9 +59,9 @@ func TestMoveChecks(t *testing.T) {
 		// sad path: someone else's move (MOVE-CHECK-01).
 		{"not the caller", "alice#a.test", w.moveNotice("bob#a.test", "bob#c.test", "bob#a.test", 0), http.StatusForbidden, "forbidden"},
 		// sad path: too old (NOTICE-TS-01).
-		{"stale", "alice#a.test", w.moveNotice("alice#a.test", "alice#c.test", "alice#a.test", -301 * time.Second), http.StatusUnauthorized, "unauthorized"},
+		{"stale", "alice#a.test", w.moveNotice("alice#a.test", "alice#c.test", "alice#a.test", -301*time.Second), http.StatusUnauthorized, "unauthorized"},
 		// sad path: too far ahead (NOTICE-TS-01).
-		{"ahead", "alice#a.test", w.moveNotice("alice#a.test", "alice#c.test", "alice#a.test", 301 * time.Second), http.StatusUnauthorized, "unauthorized"},
+		{"ahead", "alice#a.test", w.moveNotice("alice#a.test", "alice#c.test", "alice#a.test", 301*time.Second), http.StatusUnauthorized, "unauthorized"},
 		// sad path: signed by another key (MOVE-CHECK-01).
 		{"other key", "alice#a.test", w.moveNotice("alice#a.test", "alice#c.test", "mallory#c.test", 0), http.StatusUnauthorized, "bad_signature"},
 		// sad path: a group owner (MOVE-OWNER-01).
@@ -205,4 +205,3 @@ func TestDeletePurgesAndNotifies(t *testing.T) {
 		t.Errorf("left groups: %q, want alice", w.groups.left)
 	}
 }
-
