@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/emsg-project/emsg/reference/protocol/account"
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
@@ -94,8 +96,12 @@ func (c *Client) Move(ctx context.Context, newAddr address.Address) error {
 	if err := c.authed(ctx, "POST", "/emsg/v1/account/move", n, nil); err != nil {
 		return fmt.Errorf("move to %s: %w", newAddr, err)
 	}
-	if err := SaveIdentity(c.dir, next); err != nil {
+	if err := replaceIdentity(c.dir, next); err != nil {
 		return fmt.Errorf("move to %s: moved, but the keystore was not updated: %w", newAddr, err)
+	}
+	// The new server numbers its stream from 1: resume from the start.
+	if err := c.store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(keySeq) }); err != nil {
+		return fmt.Errorf("move to %s: moved, but the stream position was not reset: %w", newAddr, err)
 	}
 	c.mu.Lock()
 	c.id, c.token = next, ""
