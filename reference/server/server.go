@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
@@ -15,10 +16,12 @@ import (
 	"github.com/emsg-project/emsg/reference/server/accounts"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
+	"github.com/emsg-project/emsg/reference/server/fedcall"
 	"github.com/emsg-project/emsg/reference/server/federation"
 	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/sessions"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -35,6 +38,7 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sessions *sessions.Service // nil when the sessions profile is off
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -112,7 +116,31 @@ func (s *Server) routes() http.Handler {
 	con.Routes(m)
 	grp.Routes(m)
 	inbox.Routes(m)
+	s.routeSessions(m, acc.Authenticate, peers, msg)
 	return m
+}
+
+// routeSessions builds the session host when the configuration advertises
+// the profile: it takes part in relaying envelopes and serves the session
+// endpoints (otherwise they answer not_found, CONF-FEATURE-01).
+func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peers *federation.Peers, msg *messaging.Service) {
+	if !slices.Contains(advertised(s.cfg.Features), "sessions") {
+		return
+	}
+	features := func(ctx context.Context, domain string) ([]string, error) {
+		d, err := peers.Discovery(ctx, domain)
+		if err != nil {
+			return nil, err
+		}
+		return d.Features, nil
+	}
+	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+	s.sessions = sessions.New(s.store, s.cfg, s.deps, s.key, sessions.Parts{
+		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: features,
+		PeerKey: sessions.PublishedKey(s.store, call),
+	}, sessions.DefaultTiming())
+	msg.SetCarrier(s.sessions)
+	s.sessions.Routes(m)
 }
 
 // Domain is the domain the server answers for.
@@ -130,6 +158,9 @@ func (s *Server) Serve(l net.Listener) error {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
 		}
 	})
+	if s.sessions != nil {
+		s.running.Go(func() { _ = s.sessions.Run(s.background) })
+	}
 	var err error
 	if s.cfg.TLSCert != "" {
 		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
@@ -147,6 +178,9 @@ func (s *Server) Serve(l net.Listener) error {
 // the store, which commits what was queued.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.hub.Close()
+	if s.sessions != nil {
+		s.sessions.Close()
+	}
 	err := s.http.Shutdown(ctx)
 	s.stop()
 	s.running.Wait() // the outbox is done with the store
