@@ -40,10 +40,10 @@ func TestInboxSessionTickets(t *testing.T) {
 	}{
 		{good, "ok"},        // delivered to bob
 		{good, "duplicate"}, // the same ticket again (FED-TXN-05)
-		{l.ticketItemOf(a.key, "c.test", "alice#c.test", "bob#b.test", time.Hour), "forbidden"},   // another host (FED-SPOOF-03)
-		{l.ticketItemOf(a.key, "a.test", "alice#a.test", "carol#c.test", time.Hour), "forbidden"}, // a peer elsewhere (FED-TXN-06)
+		{l.ticketItemOf(a.key, "c.test", "alice#c.test", "bob#b.test", time.Hour), "forbidden"},    // another host (FED-SPOOF-03)
+		{l.ticketItemOf(a.key, "a.test", "alice#a.test", "carol#c.test", time.Hour), "forbidden"},  // a peer elsewhere (FED-TXN-06)
 		{l.ticketItemOf(a.key, "a.test", "alice#a.test", "nobody#b.test", time.Hour), "not_found"}, // no such account
-		{l.ticketItemOf(a.key, "a.test", "alice#a.test", "bob#b.test", time.Millisecond), ""},     // expired on arrival (below)
+		{l.ticketItemOf(a.key, "a.test", "alice#a.test", "bob#b.test", time.Millisecond), ""},      // expired on arrival (below)
 	}
 	l.clock.advance(time.Second)
 	items := make([]json.RawMessage, len(rows))

@@ -46,10 +46,10 @@ type socket struct {
 	writeMu sync.Mutex
 	seq     uint64 // the last seq sent; guarded by writeMu
 
-	mu         sync.Mutex
-	closed     bool
-	peerEnded  bool // the peer closed with 1000: it ends the session
-	pending    map[uint64]offered
+	mu        sync.Mutex
+	closed    bool
+	peerEnded bool // the peer closed with 1000: it ends the session
+	pending   map[uint64]offered
 }
 
 func newSocket(s *Service, ws *websocket.Conn) *socket {
