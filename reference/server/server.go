@@ -22,6 +22,7 @@ import (
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
 	"github.com/emsg-project/emsg/reference/server/sessions"
+	"github.com/emsg-project/emsg/reference/server/signals"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -116,27 +117,46 @@ func (s *Server) routes() http.Handler {
 	con.Routes(m)
 	grp.Routes(m)
 	inbox.Routes(m)
-	s.routeSessions(m, acc.Authenticate, peers, msg)
+	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+	s.routeSessions(m, acc.Authenticate, peers, call, msg)
+	s.routeSignals(m, acc.Authenticate, peers, call)
 	return m
 }
 
-// routeSessions builds the session host when the configuration advertises
-// the profile: it takes part in relaying envelopes and serves the session
-// endpoints (otherwise they answer not_found, CONF-FEATURE-01).
-func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peers *federation.Peers, msg *messaging.Service) {
-	if !slices.Contains(advertised(s.cfg.Features), "sessions") {
-		return
-	}
-	features := func(ctx context.Context, domain string) ([]string, error) {
+// featuresOf returns what a peer's discovery document advertises.
+func featuresOf(peers *federation.Peers) func(ctx context.Context, domain string) ([]string, error) {
+	return func(ctx context.Context, domain string) ([]string, error) {
 		d, err := peers.Discovery(ctx, domain)
 		if err != nil {
 			return nil, err
 		}
 		return d.Features, nil
 	}
-	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+}
+
+// routeSignals builds the signals service when the configuration
+// advertises the feature: POST /signals, the federation endpoint and the
+// stream's signal frames (otherwise not_found, CONF-FEATURE-01).
+func (s *Server) routeSignals(m *httpapi.Mux, auth signals.Authenticator, peers *federation.Peers, call *fedcall.Caller) {
+	if !slices.Contains(advertised(s.cfg.Features), "signals") {
+		return
+	}
+	sig := signals.New(s.store, s.cfg, s.deps, signals.Parts{
+		Auth: auth, Push: s.hub, Forward: call.Do, Features: featuresOf(peers), Keys: peers,
+	})
+	s.hub.SetSignaler(sig.Send)
+	sig.Routes(m)
+}
+
+// routeSessions builds the session host when the configuration advertises
+// the profile: it takes part in relaying envelopes and serves the session
+// endpoints (otherwise they answer not_found, CONF-FEATURE-01).
+func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peers *federation.Peers, call *fedcall.Caller, msg *messaging.Service) {
+	if !slices.Contains(advertised(s.cfg.Features), "sessions") {
+		return
+	}
 	s.sessions = sessions.New(s.store, s.cfg, s.deps, s.key, sessions.Parts{
-		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: features,
+		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: featuresOf(peers),
 		PeerKey: sessions.PublishedKey(s.store, call),
 	}, sessions.DefaultTiming())
 	msg.SetCarrier(s.sessions)
