@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
@@ -27,6 +28,8 @@ type Signal struct {
 	From  address.Address  `json:"from"`
 	To    *address.Address `json:"to,omitempty"` // typing only
 	State string           `json:"state"`
+	// LastSeen is kept from a federated presence signal that carries it.
+	LastSeen *wire.Millis `json:"last_seen,omitempty"`
 }
 
 // Send processes a signal from an account, exactly as POST /signals does
