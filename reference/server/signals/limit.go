@@ -16,7 +16,7 @@ import (
 // per second — far above what a person typing and coming and going makes.
 const (
 	DefaultRate  rate.Limit = 5
-	DefaultBurst            = 20
+	DefaultBurst int        = 20
 )
 
 // maxLimiters bounds the accounts tracked; beyond it the table restarts
