@@ -188,3 +188,17 @@ func TestThePeerSendsOnlyToTheInitiator(t *testing.T) {
 	}
 	roundTrip(t, conn)
 }
+
+// An envelope held for the socket survives the host's restart: the next
+// start falls it back to federation (nothing acknowledged is lost).
+func TestHeldEnvelopesFallBackAfterARestart(t *testing.T) {
+	w, conn, before := connected(t)
+	id := w.send("alice#a.test", "bob#b.test")
+	envelopeFrame(t, conn)
+	// A new process on the same store knows no session.
+	restarted := New(w.st, w.svc.cfg, w.svc.deps, w.key, w.svc.parts, DefaultTiming())
+	restarted.fallBackOrphans(context.Background())
+	if got := w.queued("b.test"); !slices.Equal(got, append(slices.Clone(before), "envelope/"+id)) {
+		t.Fatalf("after the restart: queue %v, want %s appended", got, id)
+	}
+}
