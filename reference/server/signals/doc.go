@@ -7,13 +7,12 @@
 // once: never stored, never queued, never retried (EPH-NOSTORE-01,
 // FED-SIGNALS-01).
 //
-// Audience: a typing signal goes to one accepted contact (forbidden
-// otherwise, EPH-AUDIENCE-01); presence goes to every accepted contact
-// (EPH-PRESENCE-01). An account whose `typing` (or `presence`) setting is
+// Audience: a typing signal goes to one accepted contact, or to the other
+// members of a group the sender belongs to (forbidden otherwise,
+// EPH-AUDIENCE-01); presence goes to every accepted contact
+// (EPH-PRESENCE-01). A receiving server checks the same against what it
+// holds (its contacts, its group records and mirrors). An account whose `typing` (or `presence`) setting is
 // off neither sends nor receives that kind (EPH-OFF-01). Each account is
 // rate-limited (rate_limited with retry_after, EPH-RATE-01); so is each
 // remote sender at the federation endpoint.
-//
-// Typing to a group needs the groups package's membership; until it is
-// wired, a group address is refused like any non-contact.
 package signals

@@ -3,6 +3,7 @@ package signals
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -90,22 +91,52 @@ func (s *Service) audience(tx *store.Tx, sig Signal) ([]address.Address, error) 
 		return nil, err
 	}
 	if sig.Kind == "typing" {
-		c, isContact, err := tx.GetContact(sig.From.String(), sig.To.String())
-		if err != nil {
+		to, err := typingAudience(tx, sig)
+		if err != nil || !acct.Settings.Typing {
 			return nil, err
 		}
-		if !isContact || c.State != store.ContactAccepted {
-			return nil, httpapi.Errorf("forbidden", "%s is not an accepted contact of %s", sig.To, sig.From)
-		}
-		if !acct.Settings.Typing {
-			return nil, nil
-		}
-		return []address.Address{*sig.To}, nil
+		return to, nil
 	}
 	if !acct.Settings.Presence {
 		return nil, nil
 	}
 	return acceptedContacts(tx, sig.From)
+}
+
+// typingAudience is the recipient of a typing signal — an accepted
+// contact — or, for a group the sender is a member of, the other members
+// (forbidden otherwise, EPH-AUDIENCE-01).
+func typingAudience(tx *store.Tx, sig Signal) ([]address.Address, error) {
+	if g, ok, err := liveGroup(tx, *sig.To); err != nil || ok {
+		if err != nil || g.Role(sig.From.String()) == "" {
+			return nil, errors.Join(err, httpapi.Errorf("forbidden", "%s is not a member of %s", sig.From, sig.To))
+		}
+		var out []address.Address
+		for _, m := range g.Members {
+			if a, err := address.ParseCanonical(m.Address); err == nil && a != sig.From {
+				out = append(out, a)
+			}
+		}
+		return out, nil
+	}
+	c, isContact, err := tx.GetContact(sig.From.String(), sig.To.String())
+	if err != nil {
+		return nil, err
+	}
+	if !isContact || c.State != store.ContactAccepted {
+		return nil, httpapi.Errorf("forbidden", "%s is neither an accepted contact nor a group of %s", sig.To, sig.From)
+	}
+	return []address.Address{*sig.To}, nil
+}
+
+// liveGroup returns the group at addr this server hosts or mirrors, unless
+// it was dissolved.
+func liveGroup(tx *store.Tx, addr address.Address) (store.Group, bool, error) {
+	g, ok, err := tx.GetGroup(addr.String())
+	if err != nil || !ok || g.Dissolved {
+		return store.Group{}, false, err
+	}
+	return g, true, nil
 }
 
 // acceptedContacts lists the accepted contacts of addr.
@@ -172,21 +203,34 @@ func (s *Service) pushLocal(sig Signal, to []address.Address) {
 	}
 }
 
-// takes reports whether the local account a takes sig: active, with the
-// sender as an accepted contact, and the kind turned on.
+// takes reports whether the local account a takes sig: active, in its
+// audience ([knows]), and the kind turned on.
 func takes(tx *store.Tx, a address.Address, sig Signal) (bool, error) {
 	acct, ok, err := tx.GetAccount(a.String())
 	if err != nil || !ok || acct.State != store.StateActive {
 		return false, err
 	}
-	c, ok, err := tx.GetContact(a.String(), sig.From.String())
-	if err != nil || !ok || c.State != store.ContactAccepted {
+	if ok, err := knows(tx, a, sig); err != nil || !ok {
 		return false, err
 	}
 	if sig.Kind == "typing" {
 		return acct.Settings.Typing, nil
 	}
 	return acct.Settings.Presence, nil
+}
+
+// knows reports whether a is in sig's audience as its own server sees
+// it: a fellow member of the group a typing signal is for, or else a
+// holder of the sender as an accepted contact.
+func knows(tx *store.Tx, a address.Address, sig Signal) (bool, error) {
+	if sig.Kind == "typing" && sig.To != nil {
+		g, ok, err := liveGroup(tx, *sig.To)
+		if err != nil || ok {
+			return ok && g.Role(a.String()) != "" && g.Role(sig.From.String()) != "", err
+		}
+	}
+	c, ok, err := tx.GetContact(a.String(), sig.From.String())
+	return ok && c.State == store.ContactAccepted, err
 }
 
 // forward posts sig to dest for rcpts once, if dest advertises signals

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
 )
 
@@ -137,5 +138,32 @@ func TestFederatedSignals(t *testing.T) {
 				t.Fatalf("alice got %v, want %d", got, tt.pushed)
 			}
 		})
+	}
+}
+
+// Typing to a group goes to its other members, here and on their servers;
+// a non-member is refused (EPH-AUDIENCE-01).
+func TestTypingToAGroup(t *testing.T) {
+	w := newWorld(t)
+	w.account("eve#a.test", true)
+	w.update(func(tx *store.Tx) error {
+		return tx.PutGroup(store.Group{Address: "team#a.test", Name: "team", Owner: "alice#a.test", Created: 1, Seq: 1,
+			Members: []store.GroupMember{{Address: "alice#a.test", Role: "owner"}, {Address: "eve#a.test", Role: "member"},
+				{Address: "carol#b.test", Role: "member"}}})
+	})
+	typing := []byte(`{"kind":"typing","to":"team#a.test","state":"start"}`)
+	if status, body, _ := w.do(spec.ClientAPI, "/emsg/v1/signals", http.Header{"Authorization": {"Bearer alice#a.test"}}, typing); status != 202 {
+		t.Fatalf("a member: %d %s", status, body)
+	}
+	if got := w.push.take("eve#a.test"); len(got) != 1 || !strings.Contains(got[0], `"to":"team#a.test"`) {
+		t.Fatalf("eve got %v", got)
+	}
+	select {
+	case <-w.fwd.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing forwarded to carol's server")
+	}
+	if status, body, _ := w.do(spec.ClientAPI, "/emsg/v1/signals", http.Header{"Authorization": {"Bearer dan#a.test"}}, typing); status != 403 || codeOf(body) != "forbidden" {
+		t.Fatalf("a non-member: %d %s", status, body)
 	}
 }
