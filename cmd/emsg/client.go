@@ -45,6 +45,7 @@ in EMSG_RESOLVE or EMSG_RESOLVE_FILE, as 'emsg serve --domains' prints it.`,
 		newClientListenCommand(open),
 		newClientMessagesCommand(open),
 		newClientSessionCommand(open),
+		newClientGroupsCommand(open),
 	)
 	return cmd
 }

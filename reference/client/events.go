@@ -120,6 +120,8 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
 	case "session_ticket":
 		return c.applyTicket(tx, id, seq, ev.Ticket, out)
+	case "group", "group_refused":
+		groupEvent(seq, ev, out)
 	case "receipt":
 		if ev.Receipt != nil {
 			out.notice(Notice{Kind: Receipt, Seq: seq, Address: ev.Receipt.From, ID: ev.Receipt.ID, Receipt: ev.Receipt.Kind})

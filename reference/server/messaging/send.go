@@ -18,8 +18,9 @@ import (
 type accepted struct {
 	id      string
 	wake    []address.Address
-	relayed string // the domain whose queue got the envelope, "" when delivered here
-	after   func() // the carrier's work after the commit (nil: none)
+	relayed string   // the domain whose queue got the envelope, "" when delivered here
+	kick    []string // more queues to wake (a group's fan-out)
+	after   func()   // the carrier's work after the commit (nil: none)
 }
 
 // Send accepts the envelope raw from the account from, exactly as POST

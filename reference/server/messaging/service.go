@@ -35,6 +35,7 @@ type Service struct {
 	kick   Kicker
 	// carrier takes part in relaying envelopes to other domains (nil: none).
 	carrier Carrier
+	groups  GroupRouter
 }
 
 // GroupRouter takes the envelopes addressed to groups, in the service's

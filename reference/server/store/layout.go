@@ -33,4 +33,5 @@ var allBuckets = [][]byte{
 	bucketEvents, bucketStreams, bucketDedupe, bucketQueue, bucketQueueIDs,
 	bucketTxns, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
 	expiryTokens, expiryTxns, expiryInvites, bucketHeld,
+	bucketGroups, bucketGroupIndex, bucketGroupLog,
 }
