@@ -49,6 +49,8 @@ in EMSG_RESOLVE or EMSG_RESOLVE_FILE, as 'emsg serve --domains' prints it.`,
 		newClientMoveCommand(open),
 		newClientDeleteCommand(open),
 		newClientFavoriteCommand(open),
+		newClientSessionCommand(open),
+		newClientGroupsCommand(open),
 	)
 	return cmd
 }

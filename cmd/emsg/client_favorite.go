@@ -72,16 +72,6 @@ func newClientFavoriteCommand(open opener) *cobra.Command {
 	return cmd
 }
 
-// withAccount opens the account, runs f and closes it.
-func withAccount(open opener, f func(*client.Client) error) error {
-	c, err := openAccount(open)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return f(c)
-}
-
 // findMessage returns the message kept locally with id.
 func findMessage(c *client.Client, id string) (client.Message, error) {
 	list, err := c.Messages()

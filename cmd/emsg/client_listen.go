@@ -97,6 +97,10 @@ func noticeLine(n client.Notice) string {
 		return fmt.Sprintf("emsg: %s deleted the account", n.Address)
 	case client.MessageExpired:
 		return fmt.Sprintf("emsg: message %s from %s expired unread on the server", n.ID, n.Address)
+	case client.SessionTicket:
+		return fmt.Sprintf("emsg: session %s with %s; if %s started it, 'emsg client session %s' talks through its server", n.ID, n.Address, n.Address, n.Address)
+	case client.GroupChanged, client.GroupRefused:
+		return groupNoticeLine(n)
 	}
 	return fmt.Sprintf("emsg: warning: %s from %s%s: %v", n.Kind, n.Address, idSuffix(n.ID), n.Err)
 }

@@ -24,14 +24,20 @@ type event struct {
 	} `json:"request"`
 	Address address.Address `json:"address"`
 	Bundle  json.RawMessage `json:"bundle"`
+	Ticket  json.RawMessage `json:"ticket"`
 	Receipt *struct {
 		Kind string          `json:"kind"`
 		ID   string          `json:"id"`
 		From address.Address `json:"from"`
 	} `json:"receipt"`
-	Notice json.RawMessage `json:"notice"` // moved, deleted
-	From   address.Address `json:"from"`   // expired
-	ID     string          `json:"id"`     // expired
+	GroupEvent *GroupEvent     `json:"group_event"`
+	Group      address.Address `json:"group"` // group_refused
+	ID         string          `json:"id"`
+	Op         string          `json:"op"`
+	Error      string          `json:"error"`
+	Message    string          `json:"message"`
+	Notice     json.RawMessage `json:"notice"` // moved, deleted
+	From       address.Address `json:"from"`   // expired
 }
 
 // outcome is what one event gives the user, delivered after it is stored.
@@ -120,6 +126,10 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return applyDeleted(tx, seq, ev.Notice, out)
 	case "expired":
 		return applyExpired(tx, seq, ev.From, ev.ID, out)
+	case "session_ticket":
+		return c.applyTicket(tx, id, seq, ev.Ticket, out)
+	case "group", "group_refused":
+		groupEvent(seq, ev, out)
 	case "receipt":
 		if ev.Receipt != nil {
 			out.notice(Notice{Kind: Receipt, Seq: seq, Address: ev.Receipt.From, ID: ev.Receipt.ID, Receipt: ev.Receipt.Kind})

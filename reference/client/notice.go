@@ -46,6 +46,10 @@ const (
 	// MessageExpired: the server dropped the envelope (Address, ID)
 	// unread when its ttl ran out; the local copy, if any, is gone.
 	MessageExpired NoticeKind = "expired"
+	// SessionTicket: a session with Address started; ID is the session
+	// id. When this account is the peer, [Client.OpenSession] can now
+	// talk to the initiator's server directly.
+	SessionTicket NoticeKind = "session_ticket"
 
 	// The envelope kinds below are never a message from the claimed
 	// sender: Address is only what the envelope claims.
@@ -64,6 +68,13 @@ const (
 	// UnknownSender: the client holds no keys for the sender, so the
 	// signature cannot be checked.
 	UnknownSender NoticeKind = "unknown_sender"
+
+	// GroupChanged: a membership change of the group Address; Group is
+	// the event, in the host's order.
+	GroupChanged NoticeKind = "group"
+	// GroupRefused: the host refused the group request ID (operation Op)
+	// about the group Address; Err is an [*APIError] with its code.
+	GroupRefused NoticeKind = "group_refused"
 )
 
 // Notice is one thing [Client.Listen] tells the user other than a
@@ -76,5 +87,7 @@ type Notice struct {
 	Note    string          // a contact request's note
 	Receipt string          // the receipt kind
 	MovedTo address.Address // the new address, for ContactMoved
-	Err     error           // why, for warnings and envelopes not shown
+	Err     error           // why, for warnings, envelopes not shown and refused group requests
+	Group   *GroupEvent     // the event of a GroupChanged notice
+	Op      string          // the refused operation of a GroupRefused notice
 }

@@ -48,8 +48,7 @@ func (s *Service) getData(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, d)
 }
 
-// data reads what the server holds of me: the store's part in one read
-// transaction, then the groups.
+// data reads what the server holds of me, in one read transaction.
 func (s *Service) data(ctx context.Context, me address.Address) (accountData, error) {
 	var d accountData
 	err := s.st.View(func(tx *store.Tx) error {
@@ -60,11 +59,6 @@ func (s *Service) data(ctx context.Context, me address.Address) (accountData, er
 	if err != nil {
 		return accountData{}, fmt.Errorf("account data of %s: %w", me, err)
 	}
-	gs, err := s.groups.Memberships(ctx, me)
-	if err != nil {
-		return accountData{}, fmt.Errorf("groups of %s: %w", me, err)
-	}
-	d.Groups = append(d.Groups, gs...)
 	return d, nil
 }
 
@@ -91,7 +85,34 @@ func storedData(tx *store.Tx, me address.Address) (accountData, error) {
 	for _, f := range favs {
 		d.Favorites = append(d.Favorites, f)
 	}
+	if err != nil {
+		return d, err
+	}
+	d.Groups, err = memberships(tx, me)
 	return d, err
+}
+
+// memberships lists the groups me belongs to, with its role, from the
+// groups this server hosts or mirrors.
+func memberships(tx *store.Tx, me address.Address) ([]account.Group, error) {
+	out := []account.Group{}
+	names, err := tx.GroupsOf(me.String())
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		g, ok, err := tx.GetGroup(n)
+		if err != nil {
+			return nil, err
+		}
+		role := g.Role(me.String())
+		a, perr := address.ParseCanonical(n)
+		if !ok || g.Dissolved || role == "" || perr != nil {
+			continue
+		}
+		out = append(out, account.Group{Address: a, Role: role})
+	}
+	return out, nil
 }
 
 // orNotFound is err, or store.ErrNotFound when err is nil.

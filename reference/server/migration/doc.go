@@ -6,7 +6,7 @@
 //
 // GET /account/data returns what an export needs ([Service] data): the
 // accepted and blocked contacts with the bundles held for them, the
-// groups and roles ([Groups]), the settings and the favorites
+// groups and roles (the store's group records), the settings and the favorites
 // (EXPORT-DATA-01). The client adds its address and bundle and signs the
 // export. POST /account/import on the new server checks, in order: the
 // export parses (unsupported_version, bad_address, bad_request) and fits
@@ -44,7 +44,7 @@
 // the notice to every accepted contact (a "deleted" event and the contact
 // record dropped locally, a "delete" item per server otherwise;
 // DEL-NOTIFY-01), in one store operation. Then the account leaves its
-// groups ([Groups].LeaveAll, DEL-GROUPS-01) and its data is purged in
+// groups ([Groups].LeaveAll: the groups service, DEL-GROUPS-01) and its data is purged in
 // small store operations ([store.Tx.PurgeAccount], DEL-PURGE-01), so that
 // a big account never holds the single writer. Deliveries are answered
 // gone from the first operation on (DEL-GONE-01).

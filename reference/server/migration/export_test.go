@@ -41,7 +41,7 @@ func TestAccountDataHoldsWhatAnExportNeeds(t *testing.T) {
 		}
 		return err
 	})
-	w.groups.member["alice#a.test"] = []account.Group{{Address: mustAddr("team#a.test"), Role: account.RoleAdmin}}
+	w.join("alice#a.test", "team#a.test", store.RoleAdmin)
 	a := w.do(http.MethodGet, "/emsg/v1/account/data", "alice#a.test", nil)
 	body := string(a.body)
 	for _, want := range []string{`"address":"bob#b.test"`, `"state":"blocked"`, `"role":"admin"`, `"ttl":604800`, `"favorites":[{"v":1,"id":"` + favID} {

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emsg-project/emsg/reference/protocol/account"
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/envelope"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
@@ -51,14 +50,17 @@ func (r *recorder) Notify(a address.Address) { r.add(a.String()) }
 func (r *recorder) Kick(d string)            { r.add("@" + d) }
 func (r *recorder) add(s string)             { r.mu.Lock(); r.woken = append(r.woken, s); r.mu.Unlock() }
 
-// fakeGroups holds memberships by address and records who left.
+// fakeGroups records who left their groups.
 type fakeGroups struct {
-	member map[string][]account.Group
-	left   []string
+	left []string
 }
 
-func (g *fakeGroups) Memberships(_ context.Context, a address.Address) ([]account.Group, error) {
-	return g.member[a.String()], nil
+// join stores a group that member belongs to with role.
+func (w *world) join(member, group, role string) {
+	w.t.Helper()
+	w.update(func(tx *store.Tx) error {
+		return tx.PutGroup(store.Group{Address: group, Name: group, Owner: member, Members: []store.GroupMember{{Address: member, Role: role}}})
+	})
 }
 
 func (g *fakeGroups) LeaveAll(_ context.Context, a address.Address) error {
@@ -88,7 +90,7 @@ func newWorld(t testing.TB) *world {
 	t.Cleanup(func() { _ = st.Close() })
 	cfg := config.Defaults()
 	cfg.Domain = "a.test"
-	w := &world{t: t, st: st, woken: &recorder{}, groups: &fakeGroups{member: map[string][]account.Group{}}, people: map[string]*keys.Identity{}}
+	w := &world{t: t, st: st, woken: &recorder{}, groups: &fakeGroups{}, people: map[string]*keys.Identity{}}
 	w.svc = New(st, cfg, wire.Seeded("server", testNow), bearerAuth, w.woken, w.woken)
 	w.svc.SetGroups(w.groups)
 	w.mux = httpapi.NewMux()

@@ -59,7 +59,12 @@ func (s *Service) doMove(r *http.Request, me address.Address) error {
 
 // checkNoOwnedGroup refuses the move of a group owner (MOVE-OWNER-01).
 func (s *Service) checkNoOwnedGroup(ctx context.Context, me address.Address) error {
-	gs, err := s.groups.Memberships(ctx, me)
+	var gs []account.Group
+	err := s.st.View(func(tx *store.Tx) error {
+		var err error
+		gs, err = memberships(tx, me)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("groups of %s: %w", me, err)
 	}

@@ -44,7 +44,7 @@ func TestMoveChecks(t *testing.T) {
 	w := newWorld(t)
 	w.person("alice#a.test")
 	w.person("owner#a.test")
-	w.groups.member["owner#a.test"] = []account.Group{{Address: mustAddr("team#a.test"), Role: account.RoleOwner}}
+	w.join("owner#a.test", "team#a.test", store.RoleOwner)
 	tests := []struct {
 		name   string
 		caller string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/emsg-project/emsg/reference/protocol/account"
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
@@ -35,25 +34,18 @@ type Notifier interface{ Notify(address.Address) }
 // Kicker wakes the federation queue of a domain after items were queued.
 type Kicker interface{ Kick(dest string) }
 
-// Groups is what migration needs of the groups this server hosts and the
-// memberships its accounts hold. The groups package provides one;
-// [NoGroups] is the default of a server without groups.
+// Groups leaves groups for a deleted account. The groups package's
+// Service is one; [NoGroups] is the default of a server without groups.
+// The memberships an export lists and a move checks are read from the
+// store.
 type Groups interface {
-	// Memberships lists the groups addr belongs to, with its role.
-	Memberships(ctx context.Context, addr address.Address) ([]account.Group, error)
 	// LeaveAll makes addr leave every group it belongs to and dissolves
 	// those it owns (DEL-GROUPS-01).
 	LeaveAll(ctx context.Context, addr address.Address) error
 }
 
-// NoGroups is the [Groups] of a server that hosts none: no memberships,
-// nothing to leave.
+// NoGroups is the [Groups] of a server that hosts none: nothing to leave.
 type NoGroups struct{}
-
-// Memberships returns none.
-func (NoGroups) Memberships(context.Context, address.Address) ([]account.Group, error) {
-	return nil, nil
-}
 
 // LeaveAll does nothing.
 func (NoGroups) LeaveAll(context.Context, address.Address) error { return nil }

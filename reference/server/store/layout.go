@@ -18,6 +18,7 @@ var (
 	bucketQueueIDs   = []byte("queue_ids")   // destination → last id (8 bytes)
 	bucketTxns       = []byte("txns")        // origin\x00txn → txn JSON
 	bucketFavorites  = []byte("favorites")   // owner\x00id → raw envelope
+	bucketHeld       = []byte("held")        // session\x00envelope id → HeldItem JSON
 	expiryEvents     = []byte("exp_events")  // expires\x00address\x00seq → empty
 	expiryDedupe     = []byte("exp_dedupe")  // expires\x00from\x00id → empty
 	expiryQueue      = []byte("exp_queue")   // expires\x00destination\x00id → empty
@@ -32,5 +33,6 @@ var allBuckets = [][]byte{
 	bucketChallenges, bucketTokens, bucketTokensOf, bucketContacts,
 	bucketEvents, bucketStreams, bucketDedupe, bucketQueue, bucketQueueIDs,
 	bucketTxns, bucketFavorites, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
-	expiryTokens, expiryTxns, expiryInvites,
+	expiryTokens, expiryTxns, expiryInvites, bucketHeld,
+	bucketGroups, bucketGroupIndex, bucketGroupLog,
 }
