@@ -51,6 +51,7 @@ func (s *Service) doDelete(r *http.Request, me address.Address) error {
 		return err
 	}
 	s.wake(fx)
+	s.closeStreams(me)
 	if err := s.groups.LeaveAll(r.Context(), me); err != nil {
 		slog.Error("deleted account leaving its groups", "address", me, "err", err)
 	}

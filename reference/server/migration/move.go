@@ -54,6 +54,7 @@ func (s *Service) doMove(r *http.Request, me address.Address) error {
 		return err
 	}
 	s.wake(fx)
+	s.closeStreams(me)
 	return nil
 }
 

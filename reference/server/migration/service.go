@@ -86,6 +86,18 @@ func (s *Service) Routes(m *httpapi.Mux) {
 	m.Handle(http.MethodPost, accountPath+"/delete", s.deleteAccount)
 }
 
+// revalidator closes the open streams of an account whose tokens were
+// revoked; the stream hub, which is also the [Notifier], is one.
+type revalidator interface{ Revalidate(address.Address) }
+
+// closeStreams closes the streams of me after a move or deletion revoked
+// its tokens (STREAM-TOKEN-01), when the notifier can.
+func (s *Service) closeStreams(me address.Address) {
+	if r, ok := s.notify.(revalidator); ok {
+		r.Revalidate(me)
+	}
+}
+
 // wake notifies the accounts and kicks the queues of fx, each once.
 func (s *Service) wake(fx Effects) {
 	seen := map[string]bool{}
