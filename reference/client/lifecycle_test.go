@@ -69,8 +69,21 @@ func TestAliceMovesAndThenDeletesHerAccount(t *testing.T) {
 		t.Fatalf("import again: %v", err)
 	}
 	aliceL.stop(t)
+	oldID := alice.identity()
+	if err := alice.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	oldToken, _ := alice.currentToken()
 	if err := alice.Move(ctx, newAddr); err != nil {
 		t.Fatal(err)
+	}
+	// The old account's token still works, and what it sends is refused
+	// with moved (MOVE-SEND-01).
+	old := alice.as(oldID)
+	old.token = oldToken
+	var apiErr *APIError
+	if err := old.RequestContact(ctx, address.MustParse("carol#b.test"), ""); !errors.As(err, &apiErr) || apiErr.Code != "moved" || apiErr.MovedTo != newAddr.String() {
+		t.Fatalf("a request from the moved account: %v, want moved to %s", err, newAddr)
 	}
 	if alice.Address() != newAddr {
 		t.Fatalf("after the move the client is %s, want %s", alice.Address(), newAddr)
@@ -103,7 +116,6 @@ func TestAliceMovesAndThenDeletesHerAccount(t *testing.T) {
 	// The old address answers moved, with the new address.
 	stranger := registered(t, table, "carol#a.test")
 	err = stranger.RequestContact(ctx, address.MustParse("alice#a.test"), "hi")
-	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "moved" || apiErr.MovedTo != newAddr.String() {
 		t.Fatalf("a request to the old address: %v, want moved to %s", err, newAddr)
 	}

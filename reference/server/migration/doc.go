@@ -30,8 +30,9 @@
 // An account that owns a group cannot move (forbidden, MOVE-OWNER-01). An
 // accepted move marks the account moved with its new address — from then
 // on messaging, contacts and keys answer moved with moved_to
-// (MOVE-ANSWER-01, MOVE-SEND-01) — revokes its tokens, and forwards the
-// notice to every accepted contact in the same store operation
+// (MOVE-ANSWER-01, MOVE-SEND-01); its tokens stay, so that it can drain
+// its stream and its sends are answered moved — and forwards the notice to
+// every accepted contact in the same store operation
 // (MOVE-NOTIFY-01): a local contact's record is switched to the new
 // address and bundle, keeping its state (MOVE-CONTACT-01), and it gets a
 // "moved" event; remote contacts get one "move" item per server, naming

@@ -54,7 +54,6 @@ func (s *Service) doMove(r *http.Request, me address.Address) error {
 		return err
 	}
 	s.wake(fx)
-	s.closeStreams(me)
 	return nil
 }
 
@@ -78,8 +77,9 @@ func (s *Service) checkNoOwnedGroup(ctx context.Context, me address.Address) err
 }
 
 // applyOwnMove verifies n with the current key of me (bad_signature),
-// marks me moved to n.To, revokes its tokens and forwards n to its
-// accepted contacts.
+// marks me moved to n.To and forwards n to its accepted contacts. The
+// same move again changes nothing; another one is forbidden. The tokens
+// of me stay: it may drain its stream, and its sends are answered moved.
 func (s *Service) applyOwnMove(tx *store.Tx, me address.Address, n *account.MoveNotice, fx *Effects) error {
 	key, err := currentKey(tx, me)
 	if err != nil {
@@ -89,14 +89,16 @@ func (s *Service) applyOwnMove(tx *store.Tx, me address.Address, n *account.Move
 		return badSignature(err)
 	}
 	acct, ok, err := tx.GetAccount(me.String())
-	if err != nil || !ok {
+	switch {
+	case err != nil || !ok:
 		return fmt.Errorf("move %s: %w", me, orNotFound(err))
+	case acct.State == store.StateMoved && acct.MovedTo == n.To.String():
+		return nil // the same move again: harmless
+	case acct.State == store.StateMoved:
+		return httpapi.Errorf("forbidden", "%s moved to %s already", me, acct.MovedTo)
 	}
 	acct.State, acct.MovedTo = store.StateMoved, n.To.String()
 	if err := tx.PutAccount(acct); err != nil {
-		return err
-	}
-	if _, err := tx.DeleteTokensOf(me.String()); err != nil {
 		return err
 	}
 	notice, bundle, err := moveBytes(n)

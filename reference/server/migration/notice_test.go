@@ -116,6 +116,13 @@ func TestMoveForwardsToContacts(t *testing.T) {
 	if woken := w.woken.woken; !slices.Contains(woken, "bob#a.test") || !slices.Contains(woken, "@b.test") {
 		t.Errorf("woken %q, want bob and b.test's queue", woken)
 	}
+	// The same move again is harmless; another one is refused.
+	wantCode(t, w.do(http.MethodPost, "/emsg/v1/account/move", "alice#a.test", notice), http.StatusAccepted, "")
+	if items := w.queued("b.test"); len(items) != 1 {
+		t.Errorf("the same move again queued %d items, want still 1", len(items))
+	}
+	elsewhere := w.moveNotice("alice#a.test", "alice#d.test", "alice#a.test", 0)
+	wantCode(t, w.do(http.MethodPost, "/emsg/v1/account/move", "alice#a.test", elsewhere), http.StatusForbidden, "forbidden")
 }
 
 // TestDeleteChecks covers the refusals of deleteAccount in order; none
