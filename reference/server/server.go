@@ -42,6 +42,7 @@ type Server struct {
 	hub      *stream.Hub
 	outbox   *federation.Outbox
 	sweeper  *retention.Sweeper
+	migrate  *migration.Service
 	sessions *sessions.Service // nil when the sessions profile is off
 	http     *http.Server
 
@@ -108,8 +109,8 @@ func (s *Server) routes() http.Handler {
 	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	fav := retention.New(s.store, s.cfg, acc.Authenticate)
 	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
-	mig := migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
-	mig.SetGroups(grp)
+	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
+	s.migrate.SetGroups(grp)
 	s.hub.SetSender(msg.Send)
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
@@ -125,7 +126,7 @@ func (s *Server) routes() http.Handler {
 	grp.Routes(m)
 	inbox.Routes(m)
 	fav.Routes(m)
-	mig.Routes(m)
+	s.migrate.Routes(m)
 	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
 	s.routeSessions(m, acc.Authenticate, peers, call, msg)
 	s.routeSignals(m, acc.Authenticate, peers, call)
@@ -188,6 +189,11 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 	})
 	s.running.Go(func() { s.sweeper.Run(s.background, retention.DefaultPeriod) })
+	s.running.Go(func() {
+		if err := s.migrate.ResumePurges(s.background); err != nil && s.background.Err() == nil {
+			slog.Error("resuming account purges", "domain", s.cfg.Domain, "err", err)
+		}
+	})
 	if s.sessions != nil {
 		s.running.Go(func() { _ = s.sessions.Run(s.background) })
 	}

@@ -55,7 +55,7 @@ func (s *Service) doDelete(r *http.Request, me address.Address) error {
 	if err := s.groups.LeaveAll(r.Context(), me); err != nil {
 		slog.Error("deleted account leaving its groups", "address", me, "err", err)
 	}
-	return s.purge(r, me)
+	return s.purge(context.WithoutCancel(r.Context()), me)
 }
 
 // applyOwnDelete verifies n with the current key of me (bad_signature),
@@ -85,6 +85,9 @@ func (s *Service) applyOwnDelete(tx *store.Tx, me address.Address, n *account.De
 	if _, err := tx.DeleteTokensOf(me.String()); err != nil {
 		return err
 	}
+	if err := tx.MarkPurge(me.String()); err != nil {
+		return err
+	}
 	notice, err := n.Bytes()
 	if err != nil {
 		return fmt.Errorf("encode delete notice: %w", err)
@@ -95,17 +98,41 @@ func (s *Service) applyOwnDelete(tx *store.Tx, me address.Address, n *account.De
 }
 
 // purge deletes the data of me in store operations of at most
-// [purgeBatch] records each (DEL-PURGE-01).
-func (s *Service) purge(r *http.Request, me address.Address) error {
-	ctx := context.WithoutCancel(r.Context()) // the deletion is under way: finish it
+// [purgeBatch] records each (DEL-PURGE-01), then clears its mark.
+func (s *Service) purge(ctx context.Context, me address.Address) error {
 	for more := true; more; {
 		err := s.st.Update(ctx, func(tx *store.Tx) error {
 			var err error
-			more, err = tx.PurgeAccount(me.String(), purgeBatch)
+			if more, err = tx.PurgeAccount(me.String(), purgeBatch); err == nil && !more {
+				err = tx.DonePurge(me.String())
+			}
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("purge %s: %w", me, err)
+		}
+	}
+	return nil
+}
+
+// ResumePurges finishes the purges a crash or shutdown interrupted: the
+// server runs it when it starts.
+func (s *Service) ResumePurges(ctx context.Context) error {
+	var pending []string
+	if err := s.st.View(func(tx *store.Tx) error {
+		var err error
+		pending, err = tx.PendingPurges()
+		return err
+	}); err != nil {
+		return fmt.Errorf("pending purges: %w", err)
+	}
+	for _, p := range pending {
+		a, err := address.ParseCanonical(p)
+		if err != nil {
+			return fmt.Errorf("pending purge %q: %w", p, err)
+		}
+		if err := s.purge(ctx, a); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -212,3 +212,22 @@ func TestDeletePurgesAndNotifies(t *testing.T) {
 		t.Errorf("left groups: %q, want alice", w.groups.left)
 	}
 }
+
+// TestResumePurges: a purge a crash interrupted (its mark still set) is
+// finished when the server starts again.
+func TestResumePurges(t *testing.T) {
+	w := newWorld(t)
+	w.befriend("alice#a.test", "bob#b.test")
+	w.update(func(tx *store.Tx) error { return tx.MarkPurge("alice#a.test") })
+	if err := w.svc.ResumePurges(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	w.view(func(tx *store.Tx) error {
+		cs, _ := tx.Contacts("alice#a.test")
+		pending, err := tx.PendingPurges()
+		if len(cs) != 0 || len(pending) != 0 {
+			t.Errorf("after resuming: %d contacts, pending %q; want none", len(cs), pending)
+		}
+		return err
+	})
+}

@@ -50,3 +50,31 @@ func (t *Tx) purgePrefix(b, prefix []byte, limit int) (int, error) {
 	}
 	return n, nil
 }
+
+// MarkPurge records that the data of addr is to be purged: written with
+// the deletion, so that a purge a crash interrupted is resumed
+// ([Tx.PendingPurges]) rather than forgotten.
+func (t *Tx) MarkPurge(addr string) error {
+	if err := checkName("mark purge: address", addr); err != nil {
+		return err
+	}
+	return t.put(bucketPurges, []byte(addr), []byte{})
+}
+
+// DonePurge records that the purge of addr is complete.
+func (t *Tx) DonePurge(addr string) error {
+	if err := checkName("done purge: address", addr); err != nil {
+		return err
+	}
+	return t.del(bucketPurges, []byte(addr))
+}
+
+// PendingPurges returns the addresses whose purge is unfinished.
+func (t *Tx) PendingPurges() ([]string, error) {
+	var out []string
+	err := t.tx.Bucket(bucketPurges).ForEach(func(k, _ []byte) error {
+		out = append(out, string(k))
+		return nil
+	})
+	return out, err
+}
