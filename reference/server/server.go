@@ -34,6 +34,7 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	limits   rateLimits
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -96,7 +97,9 @@ func (s *Server) routes() http.Handler {
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
-	s.hub.SetSender(msg.Send)
+	s.limits = newRateLimits(s.cfg, s.deps.Now)
+	inbox.SetLimiter(s.limits.federation)
+	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 
 	m := httpapi.NewMux()
@@ -107,7 +110,7 @@ func (s *Server) routes() http.Handler {
 	msg.Routes(m)
 	con.Routes(m)
 	inbox.Routes(m)
-	return m
+	return s.limits.guard(m, acc.Authenticate)
 }
 
 // Domain is the domain the server answers for.

@@ -33,6 +33,17 @@ func (c Config) Check() error {
 			return fmt.Errorf("%s: %d must be at least 1", p.name, p.value)
 		}
 	}
+	for _, p := range []struct {
+		name  string
+		value int
+	}{
+		{"EMSG_RATE_REGISTER", c.RateRegister}, {"EMSG_RATE_LOGIN", c.RateLogin},
+		{"EMSG_RATE_MESSAGES", c.RateMessages}, {"EMSG_RATE_FEDERATION", c.RateFederation},
+	} {
+		if p.value < 0 {
+			return fmt.Errorf("%s: %d must not be negative (0 turns the limit off)", p.name, p.value)
+		}
+	}
 	if c.MaxTxnItems > MaxTxnItemsCap {
 		return fmt.Errorf("EMSG_MAX_TXN_ITEMS: %d exceeds %d, the most the protocol allows (discovery.json); peers would refuse this server's transactions", c.MaxTxnItems, MaxTxnItemsCap)
 	}

@@ -40,7 +40,16 @@ type Inbox struct {
 	verifier fedsig.Verifier
 	notify   Notifier
 	kick     Kicker
+	limit    Limiter
 }
+
+// Limiter bounds the transactions of one origin (a
+// [*ratelimit.Limiter]): Allow returns the rate_limited answer to send.
+type Limiter interface{ Allow(origin string) error }
+
+// SetLimiter makes the inbox count each authenticated transaction against
+// its origin's limit; call it before serving.
+func (in *Inbox) SetLimiter(l Limiter) { in.limit = l }
 
 // NewInbox returns the inbox of the server configured by cfg: keys finds
 // the origins' published keys (a [*Peers]), notify wakes the streams of
@@ -78,6 +87,11 @@ func (in *Inbox) receive(r *http.Request) ([]byte, error) {
 	p, err := in.authenticate(r, body)
 	if err != nil {
 		return nil, err
+	}
+	if in.limit != nil {
+		if err := in.limit.Allow(p.Origin); err != nil {
+			return nil, err
+		}
 	}
 	t, err := in.parse(r, p, body)
 	if err != nil {
