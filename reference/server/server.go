@@ -140,13 +140,23 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Shutdown closes the streams (hijacked connections http.Server does not
-// track), stops accepting requests, waits for those in flight and closes
-// the store, which commits what was queued.
+// Shutdown stops the background work ([Server.StopBackground]), closes
+// the streams (hijacked connections http.Server does not track), stops
+// accepting requests, waits for those in flight and closes the store,
+// which commits what was queued.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.StopBackground()
 	s.hub.Close()
 	err := s.http.Shutdown(ctx)
-	s.stop()
-	s.running.Wait() // the outbox is done with the store
 	return errors.Join(err, s.store.Close())
+}
+
+// StopBackground stops sending the federation queues and waits until the
+// outbox is done with the store. What is queued stays queued (durably)
+// for the next start; requests still answered meanwhile may queue more.
+// Stopping the outboxes of a deployment before any server stops listening
+// keeps a clean shutdown quiet: no peer is sent to after it went away.
+func (s *Server) StopBackground() {
+	s.stop()
+	s.running.Wait()
 }
