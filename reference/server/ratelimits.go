@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
-	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/ratelimit"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -21,13 +21,28 @@ type rateLimits struct {
 	register, login, messages, federation *ratelimit.Limiter
 }
 
-// newRateLimits builds the limits cfg sets, on the clock now.
-func newRateLimits(cfg config.Config, now func() time.Time) rateLimits {
+// newRateLimits builds the limits the policy p sets (at first the
+// configuration's), on the clock now.
+func newRateLimits(p policy.Policy, now func() time.Time) rateLimits {
+	rate := func(name string) int { n, _ := p.Rate(name); return n }
 	return rateLimits{
-		register:   ratelimit.New("registrations from this address", cfg.RateRegister, now),
-		login:      ratelimit.New("logins from this address", cfg.RateLogin, now),
-		messages:   ratelimit.New("messages from this account", cfg.RateMessages, now),
-		federation: ratelimit.New("transactions from this origin", cfg.RateFederation, now),
+		register:   ratelimit.New("registrations from this address", rate(policy.RateRegister), now),
+		login:      ratelimit.New("logins from this address", rate(policy.RateLogin), now),
+		messages:   ratelimit.New("messages from this account", rate(policy.RateMessages), now),
+		federation: ratelimit.New("transactions from this origin", rate(policy.RateFederation), now),
+	}
+}
+
+// apply follows a new policy: each limit it names changes at once; a
+// limit it does not name stays as it was.
+func (l rateLimits) apply(p policy.Policy) {
+	for name, lim := range map[string]*ratelimit.Limiter{
+		policy.RateRegister: l.register, policy.RateLogin: l.login,
+		policy.RateMessages: l.messages, policy.RateFederation: l.federation,
+	} {
+		if n, ok := p.Rate(name); ok {
+			lim.SetPerMinute(n)
+		}
 	}
 }
 

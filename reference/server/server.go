@@ -13,11 +13,13 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server/accounts"
+	"github.com/emsg-project/emsg/reference/server/admin"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
 	"github.com/emsg-project/emsg/reference/server/federation"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -35,6 +37,7 @@ type Server struct {
 	hub      *stream.Hub
 	outbox   *federation.Outbox
 	limits   rateLimits
+	policy   *policy.Live
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -73,11 +76,19 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.key = key
+	if s.policy, err = policy.Open(cfg); err != nil {
+		return nil, err
+	}
 	if s.store, err = store.Open(cfg.DataDir); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	handler, err := s.routes()
+	if err != nil {
+		_ = s.store.Close()
+		return nil, err
+	}
 	s.http = &http.Server{
-		Handler:           s.routes(),
+		Handler:           handler,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
@@ -89,16 +100,23 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 // offer: accounts authenticate for the others, the stream hub wakes the
 // streams the others append events for, and messaging serves the
 // stream's send frames.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() (http.Handler, error) {
 	acc := accounts.New(s.store, s.cfg, s.deps)
+	acc.SetPolicy(s.policy)
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
 	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
 	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
-	s.limits = newRateLimits(s.cfg, s.deps.Now)
+	msg.SetPolicy(s.policy)
+	inbox.SetPolicy(s.policy)
+	s.limits = newRateLimits(s.policy.Current(), s.deps.Now)
 	inbox.SetLimiter(s.limits.federation)
+	adm, err := admin.New(s.store, s.cfg, s.deps, s.policy, admin.Hooks{Revoke: s.hub.Revoke, PolicyChanged: s.limits.apply})
+	if err != nil {
+		return nil, err
+	}
 	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 
@@ -110,7 +128,8 @@ func (s *Server) routes() http.Handler {
 	msg.Routes(m)
 	con.Routes(m)
 	inbox.Routes(m)
-	return s.limits.guard(m, acc.Authenticate)
+	adm.Routes(m)
+	return s.limits.guard(m, acc.Authenticate), nil
 }
 
 // Domain is the domain the server answers for.

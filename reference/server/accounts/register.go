@@ -9,6 +9,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/keys"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -81,7 +82,7 @@ func (s *Service) checkNewBundle(raw []byte) (keys.Bundle, error) {
 // the policy is invite (ACCT-INVITE-01); the token itself is checked when
 // it is used.
 func (s *Service) checkInvitePresent(invite string) error {
-	if s.cfg.Registration == PolicyInvite && invite == "" {
+	if s.policy().Registration == PolicyInvite && invite == "" {
 		return httpapi.Errorf("forbidden", "registration on %s is by invitation; send an invite token", s.cfg.Domain)
 	}
 	return nil
@@ -93,17 +94,18 @@ func (s *Service) checkInvitePresent(invite string) error {
 // ACCT-INVITE-02); only then anything is written.
 func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string) func(*store.Tx) error {
 	addr := b.Address.String()
+	p := s.policy()
 	return func(tx *store.Tx) error {
 		now := s.now()
 		if err := checkUnused(tx, b, now); err != nil {
 			return err
 		}
-		if s.cfg.Registration == PolicyInvite {
+		if p.Registration == PolicyInvite {
 			if err := useInvite(tx, invite, now); err != nil {
 				return err
 			}
 		}
-		acct := store.Account{Address: addr, State: store.StateActive, Created: now, Settings: s.defaultSettings()}
+		acct := store.Account{Address: addr, State: store.StateActive, Created: now, Settings: defaultSettings(p)}
 		if err := tx.PutAccount(acct); err != nil {
 			return err
 		}
@@ -143,7 +145,8 @@ func useInvite(tx *store.Tx, invite string, now wire.Millis) error {
 	return err
 }
 
-// defaultSettings are a new account's settings (SET-DEFAULT-01).
-func (s *Service) defaultSettings() store.Settings {
-	return store.Settings{AcceptStrangers: false, AcceptRequests: true, TTL: s.cfg.DefaultTTL, Typing: true, Presence: true}
+// defaultSettings are a new account's settings under policy p
+// (SET-DEFAULT-01).
+func defaultSettings(p policy.Policy) store.Settings {
+	return store.Settings{AcceptStrangers: false, AcceptRequests: true, TTL: p.DefaultTTL, Typing: true, Presence: true}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -32,7 +33,16 @@ type Service struct {
 	st   *store.Store
 	cfg  config.Config
 	deps wire.Deps
+	live *policy.Live // the operator's policy; nil: the configuration's
 }
+
+// SetPolicy makes the service follow the operator's policy (registration,
+// default and maximum ttl) instead of its configuration; call it before
+// serving.
+func (s *Service) SetPolicy(l *policy.Live) { s.live = l }
+
+// policy is the policy in force.
+func (s *Service) policy() policy.Policy { return policy.Of(s.live, s.cfg) }
 
 // New returns the account service of cfg.Domain over st. deps supplies
 // challenges, tokens and the clock; its Rand is read under a lock, so a

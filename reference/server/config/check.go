@@ -50,6 +50,9 @@ func (c Config) Check() error {
 	if c.DefaultTTL > c.MaxTTL {
 		return fmt.Errorf("EMSG_DEFAULT_TTL %d exceeds EMSG_MAX_TTL %d", c.DefaultTTL, c.MaxTTL)
 	}
+	if _, err := c.OperatorKeys(); err != nil {
+		return err
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("EMSG_TLS_CERT and EMSG_TLS_KEY go together")
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
 )
@@ -41,7 +42,12 @@ type Inbox struct {
 	notify   Notifier
 	kick     Kicker
 	limit    Limiter
+	live     *policy.Live // the operator's policy (max_ttl); nil: the configuration's
 }
+
+// SetPolicy makes the inbox take max_ttl from the operator's policy
+// instead of its configuration; call it before serving.
+func (in *Inbox) SetPolicy(l *policy.Live) { in.live = l }
 
 // Limiter bounds the transactions of one origin (a
 // [*ratelimit.Limiter]): Allow returns the rate_limited answer to send.

@@ -8,6 +8,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -32,7 +33,12 @@ type Service struct {
 	auth   Authenticator
 	notify Notifier
 	kick   Kicker
+	live   *policy.Live // the operator's policy; nil: the configuration's
 }
+
+// SetPolicy makes the service take max_ttl from the operator's policy
+// instead of its configuration; call it before serving.
+func (s *Service) SetPolicy(l *policy.Live) { s.live = l }
 
 // New returns the messaging service of the server configured by cfg,
 // keeping its state in st. deps gives the clock (the service draws no

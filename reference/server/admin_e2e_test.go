@@ -1,0 +1,152 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/emsg-project/emsg/reference/protocol/account"
+	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/fedsig"
+	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/config"
+)
+
+// operatorLab is a lab of a.test with an operator key.
+func operatorLab(t *testing.T) (*lab, fedsig.ServerKey) {
+	t.Helper()
+	key, err := fedsig.NewServerKey(wire.Seeded("operator", time.Now()), "ed25519:op1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := config.Defaults()
+	base.AdminKeys = []string{key.ID + "=" + wire.EncodeBytes(key.Public())}
+	return startLabWith(t, base, "a.test"), key
+}
+
+// operate sends a signed admin request and returns status and body.
+func (l *lab) operate(key fedsig.ServerKey, method, path string, body []byte) (int, []byte) {
+	l.t.Helper()
+	url, err := l.table.URL("a.test", path)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := fedsig.SignAdminRequest(wire.System(), key, "a.test", req, body); err != nil {
+		l.t.Fatal(err)
+	}
+	resp, err := l.client.Do(req)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// ADMIN-SUSPEND-01, -02: suspension ends the account's stream with 4001,
+// its token stops working and its logins are forbidden until it is
+// unsuspended.
+func TestSuspensionShutsAnAccountOutUntilLifted(t *testing.T) {
+	l, op := operatorLab(t)
+	bob := l.newUser("bob#a.test")
+	conn, _ := l.stream(bob)
+
+	l.must(http.StatusNoContent)(l.operate(op, "POST", "/emsg/v1/admin/accounts/bob%23a.test/suspend", nil))
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var ce *websocket.CloseError
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			if !errors.As(err, &ce) || ce.Code != 4001 {
+				t.Fatalf("the stream ended with %v, want close status 4001", err)
+			}
+			break
+		}
+	}
+	if status, body := l.call(bob, "a.test", "GET", "/emsg/v1/settings", nil); status != http.StatusUnauthorized {
+		t.Fatalf("the suspended account's token: %d %s, want 401", status, body)
+	}
+	status, body := l.call(nil, "a.test", "POST", "/emsg/v1/login/challenge", map[string]any{"address": "bob#a.test"})
+	if status == http.StatusOK {
+		var ch struct {
+			Challenge wire.Bytes `json:"challenge"`
+		}
+		_ = json.Unmarshal(body, &ch)
+		status, body = l.login(bob, ch.Challenge)
+	}
+	if status != http.StatusForbidden {
+		t.Fatalf("login of the suspended account: %d %s, want 403", status, body)
+	}
+
+	l.must(http.StatusNoContent)(l.operate(op, "POST", "/emsg/v1/admin/accounts/bob%23a.test/unsuspend", nil))
+	again := l.relogin(bob)
+	l.must(http.StatusOK)(l.call(again, "a.test", "GET", "/emsg/v1/settings", nil))
+}
+
+// ADMIN-POLICY-02: a new policy applies to the next request and to the
+// discovery document.
+func TestPolicyAppliesAtOnce(t *testing.T) {
+	l, op := operatorLab(t)
+	policy := []byte(`{"registration":"invite","auto_join":[],"max_ttl":3600,"default_ttl":60,"rate_limits":{"register":100}}`)
+	l.must(http.StatusOK)(l.operate(op, "PUT", "/emsg/v1/admin/policy", policy))
+	var disc struct {
+		Registration string `json:"registration"`
+		Limits       struct {
+			MaxTTL     int `json:"max_ttl"`
+			DefaultTTL int `json:"default_ttl"`
+		} `json:"limits"`
+	}
+	_ = json.Unmarshal(l.must(http.StatusOK)(l.call(nil, "a.test", "GET", "/.well-known/emsg", nil)), &disc)
+	if disc.Registration != "invite" || disc.Limits.MaxTTL != 3600 || disc.Limits.DefaultTTL != 60 {
+		t.Fatalf("discovery after the policy change: %+v", disc)
+	}
+	status, body := l.call(nil, "a.test", "POST", "/emsg/v1/register", map[string]any{"bundle": identityOf(t, "carol#a.test").Bundle()})
+	if status != http.StatusForbidden {
+		t.Fatalf("registration without an invite under the invite policy: %d %s, want 403", status, body)
+	}
+}
+
+// login answers a login of u with challenge.
+func (l *lab) login(u *user, challenge []byte) (int, []byte) {
+	l.t.Helper()
+	a := u.addr()
+	proof, err := account.NewLoginProof(wire.Seeded("e2e/relogin/"+a.String(), time.Now()), a, u.id.SignKey(), challenge, a.Domain)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return l.call(nil, a.Domain, "POST", "/emsg/v1/login", map[string]any{"proof": proof})
+}
+
+// relogin logs u in again and returns it with the new token.
+func (l *lab) relogin(u *user) *user {
+	l.t.Helper()
+	var ch struct {
+		Challenge wire.Bytes `json:"challenge"`
+	}
+	_ = json.Unmarshal(l.must(http.StatusOK)(l.call(nil, u.addr().Domain, "POST", "/emsg/v1/login/challenge", map[string]any{"address": u.addr().String()})), &ch)
+	var tok struct {
+		Token string `json:"token"`
+	}
+	_ = json.Unmarshal(l.must(http.StatusOK)(l.login(u, ch.Challenge)), &tok)
+	return &user{id: u.id, token: tok.Token}
+}
+
+// identityOf is a fresh identity for addr.
+func identityOf(t *testing.T, addr string) *keys.Identity {
+	t.Helper()
+	id, err := keys.NewIdentity(wire.Seeded("e2e/"+addr, time.Now()), address.MustParse(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
