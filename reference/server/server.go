@@ -111,6 +111,10 @@ func (s *Server) routes() (http.Handler, error) {
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	msg.SetPolicy(s.policy)
 	inbox.SetPolicy(s.policy)
+	fetcher := federation.NewKeyFetcher(peers, s.key, s.cfg.Domain, s.deps)
+	acc.SetFederation(fetcher, s.hub, s.outbox)
+	inbox.OnKeyRotated(fetcher.Forget)
+	keyServer := federation.NewKeyServer(s.cfg, s.deps, peers, acc.LocalChain)
 	s.limits = newRateLimits(s.policy.Current(), s.deps.Now)
 	inbox.SetLimiter(s.limits.federation)
 	adm, err := admin.New(s.store, s.cfg, s.deps, s.policy, admin.Hooks{Revoke: s.hub.Revoke, PolicyChanged: s.limits.apply})
@@ -128,6 +132,7 @@ func (s *Server) routes() (http.Handler, error) {
 	msg.Routes(m)
 	con.Routes(m)
 	inbox.Routes(m)
+	keyServer.Routes(m)
 	adm.Routes(m)
 	return s.limits.guard(m, acc.Authenticate), nil
 }

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
@@ -34,6 +35,45 @@ type Service struct {
 	cfg  config.Config
 	deps wire.Deps
 	live *policy.Live // the operator's policy; nil: the configuration's
+
+	fetcher KeyFetcher // remote key chains; nil: unavailable
+	notify  Notifier
+	kick    Kicker
+}
+
+// KeyFetcher fetches the key chain of a remote address over federation,
+// verified ([*federation.KeyFetcher]); its errors are answers.
+type KeyFetcher interface {
+	FetchChain(ctx context.Context, addr address.Address) ([][]byte, error)
+}
+
+// Notifier wakes an account's streams after events were committed for it
+// (the stream hub).
+type Notifier interface{ Notify(address.Address) }
+
+// Kicker wakes the federation queue of a destination after items were
+// queued for it (the outbox).
+type Kicker interface{ Kick(dest string) }
+
+// SetFederation lets the service fetch remote key chains with f, wake the
+// streams of contacts told about a rotation with n and the queues of
+// their servers with k; call it before serving. Any may be nil.
+func (s *Service) SetFederation(f KeyFetcher, n Notifier, k Kicker) {
+	s.fetcher, s.notify, s.kick = f, n, k
+}
+
+// wake notifies and kicks what a rotation's announcement left.
+func (s *Service) wake(a announcement) {
+	for _, addr := range a.wake {
+		if s.notify != nil {
+			s.notify.Notify(addr)
+		}
+	}
+	for _, d := range a.kick {
+		if s.kick != nil {
+			s.kick.Kick(d)
+		}
+	}
 }
 
 // SetPolicy makes the service follow the operator's policy (registration,

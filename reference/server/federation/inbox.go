@@ -42,8 +42,13 @@ type Inbox struct {
 	notify   Notifier
 	kick     Kicker
 	limit    Limiter
-	live     *policy.Live // the operator's policy (max_ttl); nil: the configuration's
+	live     *policy.Live      // the operator's policy (max_ttl); nil: the configuration's
+	rotated  func(addr string) // a key_rotated item arrived for addr (drops cached chains)
 }
+
+// OnKeyRotated makes the inbox call f with the address of every accepted
+// key_rotated item ([KeyFetcher.Forget]); call it before serving.
+func (in *Inbox) OnKeyRotated(f func(addr string)) { in.rotated = f }
 
 // SetPolicy makes the inbox take max_ttl from the operator's policy
 // instead of its configuration; call it before serving.
