@@ -14,8 +14,14 @@
 //     authenticates for the others), stream (the WebSocket event stream),
 //     messaging (envelopes and read receipts) and contacts: one package per
 //     part of the client API, each mounting its routes.
-//   - federation: peer discovery, the signed inbox, and the outbox that
-//     sends each destination's queue in FIFO transactions with retries.
+//   - federation: peer discovery, the signed inbox, the outbox that sends
+//     each destination's queue in FIFO transactions with retries, and key
+//     chains served to and fetched from other servers.
+//   - admin: the admin API, signed by operator keys (offered only when
+//     EMSG_ADMIN_KEYS names one); policy: the operator's policy in force
+//     (registration, ttl bounds, rate limits), which discovery and the
+//     services read on every request; ratelimit: token buckets per client
+//     address, account and origin, answering 429 with retry_after.
 //   - this package: a [Server] for one domain, which owns the store, the
 //     server key (persisted in the data directory), the discovery document
 //     and the health endpoint, and wires the parts together; a
@@ -23,12 +29,10 @@
 //
 // # Not written yet
 //
-// Federated key fetch and the federation item kinds beyond envelopes and
-// receipts (contact requests cross domains as queued items the receiving
-// inbox answers not_found for now), groups, sessions, retention sweeps and
-// favorites, migration and deletion, signals and the admin API: their
-// paths answer not_found, as for a feature a server does not offer, and
-// discovery advertises core and federation only.
+// Groups, sessions, retention sweeps and favorites, migration and
+// self-requested deletion, and signals: their paths answer not_found, as
+// for a feature a server does not offer, and discovery advertises core,
+// federation and (with an operator key) admin only.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi
