@@ -30,7 +30,12 @@ type KeyServer struct {
 	deps     wire.Deps
 	verifier fedsig.Verifier
 	chain    ChainReader
+	limit    Limiter
 }
+
+// SetLimiter counts each authenticated fetch against its origin's limit
+// (the inbox's [Limiter]); call it before serving.
+func (k *KeyServer) SetLimiter(l Limiter) { k.limit = l }
 
 // NewKeyServer returns the key endpoint of the server configured by cfg:
 // keys finds the requesting servers' published keys (a [*Peers]) and chain
@@ -68,8 +73,14 @@ func (k *KeyServer) answer(r *http.Request) ([][]byte, error) {
 	if !slices.ContainsFunc(r.Header.Values("Authorization"), isFederationScheme) {
 		return nil, httpapi.Errorf("unauthorized", "no Authorization header of scheme %s", fedsig.SchemeFederation)
 	}
-	if _, err := k.verifier.VerifyRequest(r.Context(), k.deps.Now(), r, nil); err != nil {
+	p, err := k.verifier.VerifyRequest(r.Context(), k.deps.Now(), r, nil)
+	if err != nil {
 		return nil, err
+	}
+	if k.limit != nil {
+		if err := k.limit.Allow(p.Origin); err != nil {
+			return nil, err
+		}
 	}
 	addr, err := address.Parse(r.PathValue("address"))
 	if err != nil {

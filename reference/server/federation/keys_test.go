@@ -16,6 +16,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/keys"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/ratelimit"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
 )
@@ -267,4 +268,24 @@ func FuzzVerifiedChain(f *testing.F) {
 			t.Fatalf("believed a chain that does not verify: %v", err)
 		}
 	})
+}
+
+// Key fetches count against the origin's federation limit.
+func TestKeyServerLimitsEachOrigin(t *testing.T) {
+	l := newLab(t, "a.test", "b.test")
+	a, b := l.nodes["a.test"], l.nodes["b.test"]
+	c := &chainTable{m: map[string][][]byte{"bob#b.test": {rawBundle(t, identity(t, "bob#b.test").Bundle())}}}
+	ks := NewKeyServer(b.cfg, b.deps, b.peers, c.read)
+	ks.SetLimiter(ratelimit.New("fetches", 1, l.clock.Now))
+	b.set(func(n *node) { ks.Routes(n.mux) })
+	f := NewKeyFetcher(a.peers, a.key, "a.test", a.deps)
+	bob := address.MustParse("bob#b.test")
+	if _, err := f.FetchChain(context.Background(), bob); err != nil {
+		t.Fatal(err)
+	}
+	f.Forget("bob#b.test")
+	var e *httpapi.Error
+	if _, err := f.FetchChain(context.Background(), bob); !errors.As(err, &e) || e.Code != "unavailable" || !strings.Contains(e.Message, "429") {
+		t.Fatalf("second fetch within the minute: %v, want unavailable after a 429", err)
+	}
 }
