@@ -150,3 +150,15 @@ func identityOf(t *testing.T, addr string) *keys.Identity {
 	}
 	return id
 }
+
+// The policy's rate_limits apply to the next request.
+func TestPolicyRateLimitsApplyAtOnce(t *testing.T) {
+	l, op := operatorLab(t)
+	policy := []byte(`{"registration":"open","auto_join":[],"max_ttl":3600,"default_ttl":60,"rate_limits":{"register":1}}`)
+	l.must(http.StatusOK)(l.operate(op, "PUT", "/emsg/v1/admin/policy", policy))
+	l.must(http.StatusCreated)(l.call(nil, "a.test", "POST", "/emsg/v1/register", map[string]any{"bundle": identityOf(t, "carol#a.test").Bundle()}))
+	status, body := l.call(nil, "a.test", "POST", "/emsg/v1/register", map[string]any{"bundle": identityOf(t, "dave#a.test").Bundle()})
+	if status != http.StatusTooManyRequests {
+		t.Fatalf("a second registration within the minute: %d %s, want 429", status, body)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/ratelimit"
@@ -19,30 +20,35 @@ import (
 // signature has proved the origin).
 type rateLimits struct {
 	register, login, messages, federation *ratelimit.Limiter
+	defaults                              policy.Policy // the configuration's limits
 }
 
-// newRateLimits builds the limits the policy p sets (at first the
-// configuration's), on the clock now.
-func newRateLimits(p policy.Policy, now func() time.Time) rateLimits {
-	rate := func(name string) int { n, _ := p.Rate(name); return n }
-	return rateLimits{
-		register:   ratelimit.New("registrations from this address", rate(policy.RateRegister), now),
-		login:      ratelimit.New("logins from this address", rate(policy.RateLogin), now),
-		messages:   ratelimit.New("messages from this account", rate(policy.RateMessages), now),
-		federation: ratelimit.New("transactions from this origin", rate(policy.RateFederation), now),
+// newRateLimits builds the limits in force under the policy p, on the
+// clock now; cfg gives those p does not name.
+func newRateLimits(cfg config.Config, p policy.Policy, now func() time.Time) rateLimits {
+	l := rateLimits{
+		register:   ratelimit.New("registrations from this address", 0, now),
+		login:      ratelimit.New("logins from this address", 0, now),
+		messages:   ratelimit.New("messages from this account", 0, now),
+		federation: ratelimit.New("transactions from this origin", 0, now),
+		defaults:   policy.FromConfig(cfg),
 	}
+	l.apply(p)
+	return l
 }
 
-// apply follows a new policy: each limit it names changes at once; a
-// limit it does not name stays as it was.
+// apply follows a policy: each limit it names changes at once; a limit it
+// does not name is the configuration's (EMSG_RATE_*).
 func (l rateLimits) apply(p policy.Policy) {
 	for name, lim := range map[string]*ratelimit.Limiter{
 		policy.RateRegister: l.register, policy.RateLogin: l.login,
 		policy.RateMessages: l.messages, policy.RateFederation: l.federation,
 	} {
-		if n, ok := p.Rate(name); ok {
-			lim.SetPerMinute(n)
+		n, ok := p.Rate(name)
+		if !ok {
+			n, _ = l.defaults.Rate(name)
 		}
+		lim.SetPerMinute(n)
 	}
 }
 

@@ -115,7 +115,7 @@ func (s *Server) routes() (http.Handler, error) {
 	acc.SetFederation(fetcher, s.hub, s.outbox)
 	inbox.OnKeyRotated(fetcher.Forget)
 	keyServer := federation.NewKeyServer(s.cfg, s.deps, peers, acc.LocalChain)
-	s.limits = newRateLimits(s.policy.Current(), s.deps.Now)
+	s.limits = newRateLimits(s.cfg, s.policy.Current(), s.deps.Now)
 	inbox.SetLimiter(s.limits.federation)
 	keyServer.SetLimiter(s.limits.federation)
 	adm, err := admin.New(s.store, s.cfg, s.deps, s.policy, admin.Hooks{Revoke: s.hub.Revoke, PolicyChanged: s.limits.apply})
