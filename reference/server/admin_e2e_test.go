@@ -162,3 +162,35 @@ func TestPolicyRateLimitsApplyAtOnce(t *testing.T) {
 		t.Fatalf("a second registration within the minute: %d %s, want 429", status, body)
 	}
 }
+
+// ACCT-AUTOJOIN-01: under a policy whose auto_join names a hosted group,
+// a new account is a member of it from its registration.
+func TestAutoJoinAtRegistration(t *testing.T) {
+	l, op := operatorLab(t)
+	alice := l.newUser("alice#a.test")
+	l.must(http.StatusCreated)(l.call(alice, "a.test", "POST", "/emsg/v1/groups", map[string]any{"name": "Lobby", "local": "lobby"}))
+	policy := []byte(`{"registration":"open","auto_join":["lobby#a.test"],"max_ttl":3600,"default_ttl":60,"rate_limits":{}}`)
+	l.must(http.StatusOK)(l.operate(op, "PUT", "/emsg/v1/admin/policy", policy))
+	status, body := l.operate(op, "PUT", "/emsg/v1/admin/policy", []byte(`{"registration":"open","auto_join":["nope#a.test"],"max_ttl":3600,"default_ttl":60,"rate_limits":{}}`))
+	if status != http.StatusNotFound {
+		t.Fatalf("auto_join of a group not hosted: %d %s, want 404", status, body)
+	}
+
+	bob := l.newUser("bob#a.test")
+	var groups struct {
+		Groups []struct {
+			Address string `json:"address"`
+		} `json:"groups"`
+	}
+	_ = json.Unmarshal(l.must(http.StatusOK)(l.call(bob, "a.test", "GET", "/emsg/v1/groups", nil)), &groups)
+	if len(groups.Groups) != 1 || groups.Groups[0].Address != "lobby#a.test" {
+		t.Fatalf("bob's groups after registering: %+v, want lobby#a.test", groups)
+	}
+	var stats struct {
+		Groups int `json:"groups"`
+	}
+	_ = json.Unmarshal(l.must(http.StatusOK)(l.operate(op, "GET", "/emsg/v1/admin/stats", nil)), &stats)
+	if stats.Groups != 1 {
+		t.Errorf("stats count %d groups, want 1", stats.Groups)
+	}
+}

@@ -17,6 +17,10 @@
 //   - federation: peer discovery, the signed inbox, the outbox that sends
 //     each destination's queue in FIFO transactions with retries, and key
 //     chains served to and fetched from other servers.
+//   - sessions: the session host (tickets, the peer's session socket,
+//     fallback to federation, idle expiry and end); signals: typing and
+//     presence, pushed at once and forwarded best-effort; fedcall: single
+//     signed requests outside the queue (key fetch, signals).
 //   - admin: the admin API, signed by operator keys (offered only when
 //     EMSG_ADMIN_KEYS names one); policy: the operator's policy in force
 //     (registration, ttl bounds, rate limits), which discovery and the
@@ -29,10 +33,10 @@
 //
 // # Not written yet
 //
-// Groups, sessions, retention sweeps and favorites, migration and
-// self-requested deletion, and signals: their paths answer not_found, as
-// for a feature a server does not offer, and discovery advertises core,
-// federation and (with an operator key) admin only.
+// Retention sweeps and favorites, migration and self-requested deletion:
+// their paths answer not_found, as for a feature a server does not offer,
+// and discovery advertises core, federation, groups, sessions, signals
+// and (with an operator key) admin only.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi

@@ -7,19 +7,23 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server/accounts"
-	"github.com/emsg-project/emsg/reference/server/admin"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
+	"github.com/emsg-project/emsg/reference/server/fedcall"
 	"github.com/emsg-project/emsg/reference/server/federation"
+	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
 	"github.com/emsg-project/emsg/reference/server/policy"
+	"github.com/emsg-project/emsg/reference/server/sessions"
+	"github.com/emsg-project/emsg/reference/server/signals"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -36,6 +40,7 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sessions *sessions.Service // nil when the sessions profile is off
 	limits   rateLimits
 	policy   *policy.Live
 	http     *http.Server
@@ -109,21 +114,16 @@ func (s *Server) routes() (http.Handler, error) {
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	msg.SetPolicy(s.policy)
 	inbox.SetPolicy(s.policy)
-	fetcher := federation.NewKeyFetcher(peers, s.key, s.cfg.Domain, s.deps)
-	acc.SetFederation(fetcher, s.hub, s.outbox)
-	inbox.OnKeyRotated(fetcher.Forget)
-	keyServer := federation.NewKeyServer(s.cfg, s.deps, peers, acc.LocalChain)
+	acc.SetAutoJoin(autoJoin(grp))
 	s.limits = newRateLimits(s.cfg, s.policy.Current(), s.deps.Now)
 	inbox.SetLimiter(s.limits.federation)
-	keyServer.SetLimiter(s.limits.federation)
-	adm, err := admin.New(s.store, s.cfg, s.deps, s.policy, admin.Hooks{Revoke: s.hub.Revoke, PolicyChanged: s.limits.apply})
-	if err != nil {
-		return nil, err
-	}
 	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
+	grp.SetKicker(s.outbox)
+	msg.SetGroups(grp)
 
 	m := httpapi.NewMux()
 	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)
@@ -132,10 +132,56 @@ func (s *Server) routes() (http.Handler, error) {
 	s.hub.Routes(m)
 	msg.Routes(m)
 	con.Routes(m)
+	grp.Routes(m)
 	inbox.Routes(m)
-	keyServer.Routes(m)
-	adm.Routes(m)
+	s.routeKeys(m, acc, inbox, peers)
+	if err := s.routeAdmin(m); err != nil {
+		return nil, err
+	}
+	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+	s.routeSessions(m, acc.Authenticate, peers, call, msg)
+	s.routeSignals(m, acc.Authenticate, peers, call)
 	return s.limits.guard(m, acc.Authenticate), nil
+}
+
+// featuresOf returns what a peer's discovery document advertises.
+func featuresOf(peers *federation.Peers) func(ctx context.Context, domain string) ([]string, error) {
+	return func(ctx context.Context, domain string) ([]string, error) {
+		d, err := peers.Discovery(ctx, domain)
+		if err != nil {
+			return nil, err
+		}
+		return d.Features, nil
+	}
+}
+
+// routeSignals builds the signals service when the configuration
+// advertises the feature: POST /signals, the federation endpoint and the
+// stream's signal frames (otherwise not_found, CONF-FEATURE-01).
+func (s *Server) routeSignals(m *httpapi.Mux, auth signals.Authenticator, peers *federation.Peers, call *fedcall.Caller) {
+	if !slices.Contains(advertised(s.cfg.Features), "signals") {
+		return
+	}
+	sig := signals.New(s.store, s.cfg, s.deps, signals.Parts{
+		Auth: auth, Push: s.hub, Forward: call.Do, Features: featuresOf(peers), Keys: peers,
+	})
+	s.hub.SetSignaler(sig.Send)
+	sig.Routes(m)
+}
+
+// routeSessions builds the session host when the configuration advertises
+// the profile: it takes part in relaying envelopes and serves the session
+// endpoints (otherwise they answer not_found, CONF-FEATURE-01).
+func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peers *federation.Peers, call *fedcall.Caller, msg *messaging.Service) {
+	if !slices.Contains(advertised(s.cfg.Features), "sessions") {
+		return
+	}
+	s.sessions = sessions.New(s.store, s.cfg, s.deps, s.key, sessions.Parts{
+		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: featuresOf(peers),
+		PeerKey: sessions.PublishedKey(s.store, call),
+	}, sessions.DefaultTiming())
+	msg.SetCarrier(s.sessions)
+	s.sessions.Routes(m)
 }
 
 // Domain is the domain the server answers for.
@@ -153,6 +199,9 @@ func (s *Server) Serve(l net.Listener) error {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
 		}
 	})
+	if s.sessions != nil {
+		s.running.Go(func() { _ = s.sessions.Run(s.background) })
+	}
 	var err error
 	if s.cfg.TLSCert != "" {
 		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
@@ -172,6 +221,9 @@ func (s *Server) Serve(l net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.StopBackground()
 	s.hub.Close()
+	if s.sessions != nil {
+		s.sessions.Close()
+	}
 	err := s.http.Shutdown(ctx)
 	return errors.Join(err, s.store.Close())
 }

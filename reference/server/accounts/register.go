@@ -53,10 +53,12 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, err)
 		return
 	}
-	if err := s.st.Update(r.Context(), s.registerOp(b, req.Bundle, req.Invite)); err != nil {
+	var joined announcement
+	if err := s.st.Update(r.Context(), s.registerOp(b, req.Bundle, req.Invite, &joined)); err != nil {
 		httpapi.WriteError(w, fmt.Errorf("register %s: %w", b.Address, err))
 		return
 	}
+	s.wake(joined)
 	httpapi.WriteJSON(w, http.StatusCreated, registerResponse{Address: b.Address.String()})
 }
 
@@ -92,10 +94,11 @@ func (s *Service) checkInvitePresent(invite string) error {
 // address or a reserved local part (ACCT-REG-03), then, under the invite
 // policy, the invite is consumed (forbidden if unknown, used or expired;
 // ACCT-INVITE-02); only then anything is written.
-func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string) func(*store.Tx) error {
+func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string, joined *announcement) func(*store.Tx) error {
 	addr := b.Address.String()
 	p := s.policy()
 	return func(tx *store.Tx) error {
+		*joined = announcement{}
 		now := s.now()
 		if err := checkUnused(tx, b, now); err != nil {
 			return err
@@ -109,18 +112,45 @@ func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string) func(*sto
 		if err := tx.PutAccount(acct); err != nil {
 			return err
 		}
-		return tx.AppendBundle(addr, raw)
+		if err := tx.AppendBundle(addr, raw); err != nil {
+			return err
+		}
+		return s.joinAutoGroups(tx, p, b, joined)
 	}
 }
 
+// joinAutoGroups makes the new account a member of every group of the
+// policy's auto_join, in the registration's store operation
+// (ACCT-AUTOJOIN-01); without a joiner (no groups profile) it does nothing.
+func (s *Service) joinAutoGroups(tx *store.Tx, p policy.Policy, b keys.Bundle, joined *announcement) error {
+	if s.autoJoin == nil {
+		return nil
+	}
+	for _, g := range p.AutoJoin {
+		wake, kick, err := s.autoJoin(tx, g, b.Address)
+		if err != nil {
+			return fmt.Errorf("auto_join %s: %w", g, err)
+		}
+		joined.wake = append(joined.wake, wake...)
+		joined.kick = append(joined.kick, kick...)
+	}
+	return nil
+}
+
 // checkUnused answers address_taken when b's address has an account (in
-// any state: deleted and moved accounts keep their record) or its local
-// part is reserved after a deletion.
+// any state: deleted and moved accounts keep their record) or a group
+// (dissolved ones included), or its local part is reserved after a
+// deletion.
 func checkUnused(tx *store.Tx, b keys.Bundle, now wire.Millis) error {
 	if _, exists, err := tx.GetAccount(b.Address.String()); err != nil {
 		return err
 	} else if exists {
 		return httpapi.Errorf("address_taken", "%s is registered", b.Address)
+	}
+	if _, isGroup, err := tx.GetGroup(b.Address.String()); err != nil {
+		return err
+	} else if isGroup {
+		return httpapi.Errorf("address_taken", "%s is a group", b.Address)
 	}
 	until, reserved, err := tx.ReservedUntil(b.Address.Local)
 	if err != nil {

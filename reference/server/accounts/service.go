@@ -36,10 +36,20 @@ type Service struct {
 	deps wire.Deps
 	live *policy.Live // the operator's policy; nil: the configuration's
 
-	fetcher KeyFetcher // remote key chains; nil: unavailable
-	notify  Notifier
-	kick    Kicker
+	fetcher  KeyFetcher // remote key chains; nil: unavailable
+	notify   Notifier
+	kick     Kicker
+	autoJoin AutoJoiner // nil: auto_join is not applied
 }
+
+// AutoJoiner makes a new account a member of a hosted group in the
+// registration's store operation and returns the streams and queues to
+// wake after the commit (the groups service, adapted by the server).
+type AutoJoiner func(tx *store.Tx, group string, account address.Address) (wake []address.Address, kick []string, err error)
+
+// SetAutoJoin makes registration apply the policy's auto_join with j;
+// call it before serving.
+func (s *Service) SetAutoJoin(j AutoJoiner) { s.autoJoin = j }
 
 // KeyFetcher fetches the key chain of a remote address over federation,
 // verified ([*federation.KeyFetcher]); its errors are answers.

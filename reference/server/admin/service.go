@@ -28,7 +28,7 @@ const Feature = "admin"
 // field may be nil.
 type Hooks struct {
 	// Revoke closes the open streams of an account whose tokens were just
-	// revoked (stream.Hub.Revoke).
+	// revoked (stream.Hub.Revalidate).
 	Revoke func(address.Address)
 	// HostsGroup reports whether a group is hosted here (auto_join must
 	// name such groups); nil hosts none.

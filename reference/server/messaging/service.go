@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/envelope"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
@@ -34,11 +35,25 @@ type Service struct {
 	notify Notifier
 	kick   Kicker
 	live   *policy.Live // the operator's policy; nil: the configuration's
+	// carrier takes part in relaying envelopes to other domains (nil: none).
+	carrier Carrier
+	groups  GroupRouter
 }
 
 // SetPolicy makes the service take max_ttl from the operator's policy
 // instead of its configuration; call it before serving.
 func (s *Service) SetPolicy(l *policy.Live) { s.live = l }
+
+// GroupRouter takes the envelopes addressed to groups, in the service's
+// store operation: handled is false for an envelope to an account. wake
+// and kick are the streams and queues to wake after the commit. The
+// groups package's Service is one (adapted in server.go).
+type GroupRouter interface {
+	RouteGroup(tx *store.Tx, env *envelope.Envelope, raw []byte, now wire.Millis) (handled bool, wake []address.Address, kick []string, err error)
+}
+
+// SetGroups makes the service hand envelopes to groups to g.
+func (s *Service) SetGroups(g GroupRouter) { s.groups = g }
 
 // New returns the messaging service of the server configured by cfg,
 // keeping its state in st. deps gives the clock (the service draws no

@@ -50,3 +50,24 @@ func (t *Tx) Count() (Counts, error) {
 	n.Destinations = len(dests)
 	return n, nil
 }
+
+// CountHostedGroups counts the groups of domain (those this server hosts,
+// not the mirrors of others) that are not dissolved.
+func (t *Tx) CountHostedGroups(domain string) (int, error) {
+	n := 0
+	suffix := []byte("#" + domain)
+	c := t.cursor(bucketGroups)
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !bytes.HasSuffix(k, suffix) {
+			continue
+		}
+		var g Group
+		if err := jsonDecode(v, &g); err != nil {
+			return 0, fmt.Errorf("count groups at %s: %w", k, err)
+		}
+		if !g.Dissolved {
+			n++
+		}
+	}
+	return n, nil
+}
