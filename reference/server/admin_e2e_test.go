@@ -194,3 +194,27 @@ func TestAutoJoinAtRegistration(t *testing.T) {
 		t.Errorf("stats count %d groups, want 1", stats.Groups)
 	}
 }
+
+// ADMIN-DELETE-01: an operator's deletion tells the account's contacts,
+// takes it out of its groups, answers gone for its keys and keeps its
+// local part.
+func TestOperatorDeletion(t *testing.T) {
+	l, op := operatorLab(t)
+	alice, bob := l.newUser("alice#a.test"), l.newUser("bob#a.test")
+	l.must(http.StatusAccepted)(l.call(alice, "a.test", "POST", "/emsg/v1/contacts/requests", map[string]any{"to": "bob#a.test", "bundle": alice.id.Bundle()}))
+	l.must(http.StatusOK)(l.call(bob, "a.test", "POST", "/emsg/v1/contacts/requests/alice%23a.test/accept", map[string]any{"bundle": bob.id.Bundle()}))
+	bobStream, _ := l.stream(bob)
+
+	l.must(http.StatusAccepted)(l.operate(op, "DELETE", "/emsg/v1/admin/accounts/alice%23a.test", nil))
+	_, ev := l.nextEvent(bobStream, "contact_removed")
+	if ev["address"] != "alice#a.test" {
+		t.Errorf("bob was told %v", ev)
+	}
+	if status, body := l.call(bob, "a.test", "GET", "/emsg/v1/keys/alice%23a.test", nil); status != http.StatusGone {
+		t.Errorf("keys of the deleted account: %d %s, want 410 gone", status, body)
+	}
+	status, body := l.call(nil, "a.test", "POST", "/emsg/v1/register", map[string]any{"bundle": identityOf(t, "alice#a.test").Bundle()})
+	if status != http.StatusConflict {
+		t.Errorf("registering the deleted address again: %d %s, want 409 address_taken", status, body)
+	}
+}

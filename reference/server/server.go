@@ -135,7 +135,7 @@ func (s *Server) routes() (http.Handler, error) {
 	grp.Routes(m)
 	inbox.Routes(m)
 	s.routeKeys(m, acc, inbox, peers)
-	if err := s.routeAdmin(m); err != nil {
+	if err := s.routeAdmin(m, grp); err != nil {
 		return nil, err
 	}
 	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)

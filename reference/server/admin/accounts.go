@@ -104,20 +104,30 @@ func (s *Service) unsuspend(r *http.Request, _ []byte) (int, any, error) {
 }
 
 // deleteAccount answers DELETE /admin/accounts/{address}
-// (ADMIN-DELETE-01): in one store operation the account becomes a deleted
-// record (later deliveries and key fetches answer gone), its tokens,
-// stored events and contacts are purged and its local part is reserved;
-// then its streams are closed.
+// (ADMIN-DELETE-01): in one store operation the account leaves its
+// contacts (told with contact_removed) and its groups ([Hooks.Depart]),
+// becomes a deleted record (later deliveries and key fetches answer
+// gone), its tokens and stored events are purged and its local part is
+// reserved; then its streams are closed. A delete notice (delete-notice.json)
+// is signed by the account itself, so an operator's deletion sends none.
 func (s *Service) deleteAccount(r *http.Request, _ []byte) (int, any, error) {
 	addr, err := s.localAccount(r)
 	if err != nil {
 		return 0, nil, err
 	}
 	until := s.deps.Millis() + wire.Millis(reservation.Milliseconds())
+	var wake []address.Address
+	var kick []string
 	err = s.st.Update(r.Context(), func(tx *store.Tx) error {
+		wake, kick = nil, nil
 		acct, err := existing(tx, addr)
 		if err != nil {
 			return err
+		}
+		if s.hooks.Depart != nil {
+			if wake, kick, err = s.hooks.Depart(tx, addr); err != nil {
+				return err
+			}
 		}
 		return purge(tx, acct, addr.Local, until)
 	})
@@ -125,6 +135,9 @@ func (s *Service) deleteAccount(r *http.Request, _ []byte) (int, any, error) {
 		return 0, nil, fmt.Errorf("delete %s: %w", addr, err)
 	}
 	s.revoke(addr)
+	if s.hooks.Wake != nil {
+		s.hooks.Wake(wake, kick)
+	}
 	return http.StatusAccepted, nil, nil
 }
 

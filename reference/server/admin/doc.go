@@ -21,9 +21,11 @@
 //   - POST /admin/accounts/{address}/suspend and /unsuspend: a suspended
 //     account loses its tokens and streams at once and cannot log in
 //     (ADMIN-SUSPEND-01, -02); messages to it still queue.
-//   - DELETE /admin/accounts/{address}: the account is marked deleted
-//     (later deliveries: gone), its tokens, streams, events and contacts go,
-//     and its local part stays reserved (ADMIN-DELETE-01).
+//   - DELETE /admin/accounts/{address}: the account leaves its contacts
+//     (each told with contact_removed) and its groups, is marked deleted
+//     (later deliveries and key fetches: gone), its tokens, streams and
+//     events go, and its local part stays reserved (ADMIN-DELETE-01). No
+//     delete notice travels: that notice is signed by the account itself.
 //   - GET /admin/stats: counts an operator watches.
 //   - GET and PUT /admin/policy: the [policy.Policy] in force; a new one
 //     applies to the next request and to discovery (ADMIN-POLICY-01..03).

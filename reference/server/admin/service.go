@@ -38,6 +38,12 @@ type Hooks struct {
 	// PolicyChanged runs after a new policy took effect (the server
 	// adjusts its rate limits).
 	PolicyChanged func(policy.Policy)
+	// Depart takes a deleted account out of its contacts' lists and its
+	// groups, telling them, in the deletion's store operation; it returns
+	// the accounts and destinations to wake after the commit.
+	Depart func(tx *store.Tx, addr address.Address) (wake []address.Address, kick []string, err error)
+	// Wake notifies the streams of wake and the queues of kick.
+	Wake func(wake []address.Address, kick []string)
 }
 
 // Service answers the admin API of one server. Build it with [New]; it is
