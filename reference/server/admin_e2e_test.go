@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -216,5 +217,27 @@ func TestOperatorDeletion(t *testing.T) {
 	status, body := l.call(nil, "a.test", "POST", "/emsg/v1/register", map[string]any{"bundle": identityOf(t, "alice#a.test").Bundle()})
 	if status != http.StatusConflict {
 		t.Errorf("registering the deleted address again: %d %s, want 409 address_taken", status, body)
+	}
+}
+
+// Discovery lists admin only when an operator key makes the API usable.
+func TestDiscoveryOffersAdminWithAnOperatorKey(t *testing.T) {
+	withKey, _ := operatorLab(t)
+	without := startLab(t, "a.test")
+	for _, tt := range []struct {
+		name string
+		l    *lab
+		want bool
+	}{
+		{"with an operator key", withKey, true},
+		{"without one", without, false},
+	} {
+		var disc struct {
+			Features []string `json:"features"`
+		}
+		_ = json.Unmarshal(tt.l.must(http.StatusOK)(tt.l.call(nil, "a.test", "GET", "/.well-known/emsg", nil)), &disc)
+		if got := slices.Contains(disc.Features, "admin"); got != tt.want {
+			t.Errorf("%s: features %v", tt.name, disc.Features)
+		}
 	}
 }
