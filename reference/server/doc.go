@@ -21,6 +21,11 @@
 //     fallback to federation, idle expiry and end); signals: typing and
 //     presence, pushed at once and forwarded best-effort; fedcall: single
 //     signed requests outside the queue (key fetch, signals).
+//   - retention: the sweeper that drops expired envelope events (expired
+//     events and receipts) and other expired records, driven by the
+//     injected clock, and the favorites; migration: account data, import,
+//     move and delete notices, forwarded to contacts and applied from
+//     federation "move" and "delete" items.
 //   - admin: the admin API, signed by operator keys (offered only when
 //     EMSG_ADMIN_KEYS names one); policy: the operator's policy in force
 //     (registration, ttl bounds, rate limits), which discovery and the
@@ -33,10 +38,9 @@
 //
 // # Not written yet
 //
-// Retention sweeps and favorites, migration and self-requested deletion:
-// their paths answer not_found, as for a feature a server does not offer,
-// and discovery advertises core, federation, groups, sessions, signals
-// and (with an operator key) admin only.
+// Nothing: every profile and feature of the spec has its package. The
+// admin API is offered only with an operator key (EMSG_ADMIN_KEYS);
+// without one its paths answer not_found and discovery does not list it.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi

@@ -21,7 +21,9 @@ import (
 	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/migration"
 	"github.com/emsg-project/emsg/reference/server/policy"
+	"github.com/emsg-project/emsg/reference/server/retention"
 	"github.com/emsg-project/emsg/reference/server/sessions"
 	"github.com/emsg-project/emsg/reference/server/signals"
 	"github.com/emsg-project/emsg/reference/server/store"
@@ -40,6 +42,8 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sweeper  *retention.Sweeper
+	migrate  *migration.Service
 	sessions *sessions.Service // nil when the sessions profile is off
 	limits   rateLimits
 	policy   *policy.Live
@@ -120,6 +124,10 @@ func (s *Server) routes() (http.Handler, error) {
 	acc.SetAutoJoin(autoJoin(grp))
 	s.limits = newRateLimits(s.cfg, s.policy.Current(), s.deps.Now)
 	inbox.SetLimiter(s.limits.federation)
+	fav := retention.New(s.store, s.cfg, acc.Authenticate)
+	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
+	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
+	s.migrate.SetGroups(grp)
 	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
@@ -134,6 +142,8 @@ func (s *Server) routes() (http.Handler, error) {
 	con.Routes(m)
 	grp.Routes(m)
 	inbox.Routes(m)
+	fav.Routes(m)
+	s.migrate.Routes(m)
 	s.routeKeys(m, acc, inbox, peers)
 	if err := s.routeAdmin(m, grp); err != nil {
 		return nil, err
@@ -197,6 +207,12 @@ func (s *Server) Serve(l net.Listener) error {
 	s.running.Go(func() {
 		if err := s.outbox.Run(s.background); err != nil {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
+		}
+	})
+	s.running.Go(func() { s.sweeper.Run(s.background, retention.DefaultPeriod) })
+	s.running.Go(func() {
+		if err := s.migrate.ResumePurges(s.background); err != nil && s.background.Err() == nil {
+			slog.Error("resuming account purges", "domain", s.cfg.Domain, "err", err)
 		}
 	})
 	if s.sessions != nil {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -17,6 +18,10 @@ const reservation = 180 * 24 * time.Hour
 
 // listPage is how many accounts one store read returns.
 const listPage = 500
+
+// purgeBatch bounds the records one purge step deletes, so that purging
+// a big account never holds the store's single writer for long.
+const purgeBatch = 256
 
 // accountList is admin-account-list.json.
 type accountList struct {
@@ -104,12 +109,14 @@ func (s *Service) unsuspend(r *http.Request, _ []byte) (int, any, error) {
 }
 
 // deleteAccount answers DELETE /admin/accounts/{address}
-// (ADMIN-DELETE-01): in one store operation the account leaves its
-// contacts (told with contact_removed) and its groups ([Hooks.Depart]),
-// becomes a deleted record (later deliveries and key fetches answer
-// gone), its tokens and stored events are purged and its local part is
-// reserved; then its streams are closed. A delete notice (delete-notice.json)
-// is signed by the account itself, so an operator's deletion sends none.
+// (ADMIN-DELETE-01) as a self-requested deletion does: in one store
+// operation the account leaves its contacts (told with contact_removed)
+// and its groups ([Hooks.Depart]), becomes a deleted record (later
+// deliveries and key fetches answer gone), loses its tokens, keeps its
+// local part reserved and is marked for purging; then its streams are
+// closed and its data purged in batches (a purge a crash interrupts is
+// resumed at start). A delete notice (delete-notice.json) is signed by
+// the account itself, so an operator's deletion sends none.
 func (s *Service) deleteAccount(r *http.Request, _ []byte) (int, any, error) {
 	addr, err := s.localAccount(r)
 	if err != nil {
@@ -129,7 +136,7 @@ func (s *Service) deleteAccount(r *http.Request, _ []byte) (int, any, error) {
 				return err
 			}
 		}
-		return purge(tx, acct, addr.Local, until)
+		return markDeleted(tx, acct, addr.Local, until)
 	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("delete %s: %w", addr, err)
@@ -138,37 +145,44 @@ func (s *Service) deleteAccount(r *http.Request, _ []byte) (int, any, error) {
 	if s.hooks.Wake != nil {
 		s.hooks.Wake(wake, kick)
 	}
+	if err := s.purge(context.WithoutCancel(r.Context()), addr.String()); err != nil {
+		return 0, nil, err
+	}
 	return http.StatusAccepted, nil, nil
 }
 
-// purge turns acct into a deleted record, removes what it owned and
-// reserves its local part until until.
-func purge(tx *store.Tx, acct store.Account, local string, until wire.Millis) error {
-	a := acct.Address
-	acct.State, acct.Settings = store.StateDeleted, store.Settings{}
-	if err := tx.PutAccount(acct); err != nil {
+// markDeleted turns acct into a deleted record, revokes its tokens,
+// reserves its local part until until and marks its data for purging.
+func markDeleted(tx *store.Tx, acct store.Account, local string, until wire.Millis) error {
+	gone := store.Account{Address: acct.Address, State: store.StateDeleted, Created: acct.Created}
+	if err := tx.PutAccount(gone); err != nil {
 		return err
 	}
-	if _, err := tx.DeleteTokensOf(a); err != nil {
+	if _, err := tx.DeleteTokensOf(acct.Address); err != nil {
 		return err
 	}
-	last, err := tx.LastSeq(a)
-	if err != nil {
+	if err := tx.Reserve(local, until); err != nil {
 		return err
 	}
-	if err := tx.Ack(a, last); err != nil {
-		return err
-	}
-	contacts, err := tx.Contacts(a)
-	if err != nil {
-		return err
-	}
-	for _, c := range contacts {
-		if err := tx.DeleteContact(a, c.Address); err != nil {
+	return tx.MarkPurge(acct.Address)
+}
+
+// purge deletes the data of addr in store operations of at most
+// purgeBatch records each, then clears its mark.
+func (s *Service) purge(ctx context.Context, addr string) error {
+	for more := true; more; {
+		err := s.st.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			if more, err = tx.PurgeAccount(addr, purgeBatch); err == nil && !more {
+				err = tx.DonePurge(addr)
+			}
 			return err
+		})
+		if err != nil {
+			return fmt.Errorf("purge %s: %w", addr, err)
 		}
 	}
-	return tx.Reserve(local, until)
+	return nil
 }
 
 // localAccount parses the path address (folded like one a person types):

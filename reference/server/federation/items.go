@@ -78,6 +78,10 @@ func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now w
 		return in.applyContactRemoved(tx, raw, now, fx)
 	case "key_rotated":
 		return in.applyKeyRotated(tx, raw, now, fx)
+	case "move":
+		return in.applyMove(tx, raw, now, fx)
+	case "delete":
+		return in.applyDelete(tx, raw, fx)
 	case "session_ticket":
 		return in.applySessionTicket(tx, raw, now, fx)
 	case "group_request":
