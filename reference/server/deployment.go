@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"sync"
 
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server/config"
@@ -82,11 +83,18 @@ func (d *Deployment) Servers() []*Server { return d.servers }
 // Done delivers the error of a server that stopped serving by itself.
 func (d *Deployment) Done() <-chan error { return d.done }
 
-// Shutdown stops every server, waiting for requests in flight.
+// Shutdown stops every server, waiting for requests in flight. Every
+// outbox stops first, so that no server sends to a peer that already
+// stopped listening (which would only log failures and retry later).
 func (d *Deployment) Shutdown(ctx context.Context) error {
-	var errs []error
 	for _, s := range d.servers {
-		errs = append(errs, s.Shutdown(ctx))
+		s.StopBackground()
 	}
+	errs := make([]error, len(d.servers))
+	var wg sync.WaitGroup
+	for i, s := range d.servers {
+		wg.Go(func() { errs[i] = s.Shutdown(ctx) }) // each waits for its own streams and requests
+	}
+	wg.Wait()
 	return errors.Join(errs...)
 }

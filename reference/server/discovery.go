@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/admin"
+	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 )
 
@@ -30,7 +32,7 @@ type limits struct {
 // discovery lists them. Every server claims core (DISC-FEATURES-01); the
 // others join the list as they are written, so the document never
 // advertises what the server cannot do.
-var implemented = []string{"core", "federation", "groups", "sessions", "retention", "migration", "signals"}
+var implemented = []string{"core", "federation", "groups", "sessions", "retention", "migration", "signals", "admin"}
 
 // advertised returns the configured features the server implements.
 func advertised(configured []string) []string {
@@ -43,16 +45,25 @@ func advertised(configured []string) []string {
 	return out
 }
 
+// offered is the configured features less those the configuration
+// leaves unusable: admin without an operator key (EMSG_ADMIN_KEYS).
+func offered(c config.Config) []string {
+	if len(c.AdminKeys) > 0 {
+		return c.Features
+	}
+	return slices.DeleteFunc(slices.Clone(c.Features), func(f string) bool { return f == admin.Feature })
+}
+
 // discoveryDocument builds the document from the configuration and keys.
 func (s *Server) discoveryDocument() discovery {
-	c := s.cfg
+	c, p := s.cfg, s.policy.Current()
 	return discovery{
 		Domain:       c.Domain,
 		Versions:     []string{"1"},
-		Features:     advertised(c.Features),
+		Features:     advertised(offered(c)),
 		ServerKeys:   map[string]string{s.key.ID: wire.EncodeBytes(s.key.Public())},
-		Limits:       limits{MaxEnvelopeBytes: c.MaxEnvelopeBytes, MaxTTL: c.MaxTTL, DefaultTTL: c.DefaultTTL, MaxTxnItems: c.MaxTxnItems},
-		Registration: c.Registration,
+		Limits:       limits{MaxEnvelopeBytes: c.MaxEnvelopeBytes, MaxTTL: p.MaxTTL, DefaultTTL: p.DefaultTTL, MaxTxnItems: c.MaxTxnItems},
+		Registration: p.Registration, // the operator's policy follows at once (ADMIN-POLICY-02)
 	}
 }
 

@@ -14,8 +14,9 @@
 //     authenticates for the others), stream (the WebSocket event stream),
 //     messaging (envelopes and read receipts) and contacts: one package per
 //     part of the client API, each mounting its routes.
-//   - federation: peer discovery, the signed inbox, and the outbox that
-//     sends each destination's queue in FIFO transactions with retries.
+//   - federation: peer discovery, the signed inbox, the outbox that sends
+//     each destination's queue in FIFO transactions with retries, and key
+//     chains served to and fetched from other servers.
 //   - sessions: the session host (tickets, the peer's session socket,
 //     fallback to federation, idle expiry and end); signals: typing and
 //     presence, pushed at once and forwarded best-effort; fedcall: single
@@ -25,6 +26,11 @@
 //     injected clock, and the favorites; migration: account data, import,
 //     move and delete notices, forwarded to contacts and applied from
 //     federation "move" and "delete" items.
+//   - admin: the admin API, signed by operator keys (offered only when
+//     EMSG_ADMIN_KEYS names one); policy: the operator's policy in force
+//     (registration, ttl bounds, rate limits), which discovery and the
+//     services read on every request; ratelimit: token buckets per client
+//     address, account and origin, answering 429 with retry_after.
 //   - this package: a [Server] for one domain, which owns the store, the
 //     server key (persisted in the data directory), the discovery document
 //     and the health endpoint, and wires the parts together; a
@@ -32,8 +38,9 @@
 //
 // # Not written yet
 //
-// The admin API: its paths answer not_found, as for a feature a server
-// does not offer, and discovery does not advertise it.
+// Nothing: every profile and feature of the spec has its package. The
+// admin API is offered only with an operator key (EMSG_ADMIN_KEYS);
+// without one its paths answer not_found and discovery does not list it.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi

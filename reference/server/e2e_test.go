@@ -29,7 +29,13 @@ type lab struct {
 
 func startLab(t *testing.T, domains ...string) *lab {
 	t.Helper()
-	base := config.Defaults()
+	return startLabWith(t, config.Defaults(), domains...)
+}
+
+// startLabWith is [startLab] with the configuration base (its data
+// directory is replaced by a fresh one).
+func startLabWith(t *testing.T, base config.Config, domains ...string) *lab {
+	t.Helper()
 	base.DataDir = t.TempDir()
 	d, err := StartDeployment(base, domains)
 	if err != nil {

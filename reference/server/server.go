@@ -22,6 +22,7 @@ import (
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
 	"github.com/emsg-project/emsg/reference/server/migration"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/retention"
 	"github.com/emsg-project/emsg/reference/server/sessions"
 	"github.com/emsg-project/emsg/reference/server/signals"
@@ -44,6 +45,8 @@ type Server struct {
 	sweeper  *retention.Sweeper
 	migrate  *migration.Service
 	sessions *sessions.Service // nil when the sessions profile is off
+	limits   rateLimits
+	policy   *policy.Live
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -82,11 +85,19 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.key = key
+	if s.policy, err = policy.Open(cfg); err != nil {
+		return nil, err
+	}
 	if s.store, err = store.Open(cfg.DataDir); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	handler, err := s.routes()
+	if err != nil {
+		_ = s.store.Close()
+		return nil, err
+	}
 	s.http = &http.Server{
-		Handler:           s.routes(),
+		Handler:           handler,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
@@ -98,8 +109,9 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 // offer: accounts authenticate for the others, the stream hub wakes the
 // streams the others append events for, and messaging serves the
 // stream's send frames.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() (http.Handler, error) {
 	acc := accounts.New(s.store, s.cfg, s.deps)
+	acc.SetPolicy(s.policy)
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
 	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
 	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())
@@ -107,11 +119,16 @@ func (s *Server) routes() http.Handler {
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	msg.SetPolicy(s.policy)
+	inbox.SetPolicy(s.policy)
+	acc.SetAutoJoin(autoJoin(grp))
+	s.limits = newRateLimits(s.cfg, s.policy.Current(), s.deps.Now)
+	inbox.SetLimiter(s.limits.federation)
 	fav := retention.New(s.store, s.cfg, acc.Authenticate)
 	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
 	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
 	s.migrate.SetGroups(grp)
-	s.hub.SetSender(msg.Send)
+	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
 	msg.SetGroups(grp)
@@ -127,10 +144,14 @@ func (s *Server) routes() http.Handler {
 	inbox.Routes(m)
 	fav.Routes(m)
 	s.migrate.Routes(m)
+	s.routeKeys(m, acc, inbox, peers)
+	if err := s.routeAdmin(m, grp); err != nil {
+		return nil, err
+	}
 	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
 	s.routeSessions(m, acc.Authenticate, peers, call, msg)
 	s.routeSignals(m, acc.Authenticate, peers, call)
-	return m
+	return s.limits.guard(m, acc.Authenticate), nil
 }
 
 // featuresOf returns what a peer's discovery document advertises.
@@ -209,16 +230,26 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Shutdown closes the streams (hijacked connections http.Server does not
-// track), stops accepting requests, waits for those in flight and closes
-// the store, which commits what was queued.
+// Shutdown stops the background work ([Server.StopBackground]), closes
+// the streams (hijacked connections http.Server does not track), stops
+// accepting requests, waits for those in flight and closes the store,
+// which commits what was queued.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.StopBackground()
 	s.hub.Close()
 	if s.sessions != nil {
 		s.sessions.Close()
 	}
 	err := s.http.Shutdown(ctx)
-	s.stop()
-	s.running.Wait() // the outbox is done with the store
 	return errors.Join(err, s.store.Close())
+}
+
+// StopBackground stops sending the federation queues and waits until the
+// outbox is done with the store. What is queued stays queued (durably)
+// for the next start; requests still answered meanwhile may queue more.
+// Stopping the outboxes of a deployment before any server stops listening
+// keeps a clean shutdown quiet: no peer is sent to after it went away.
+func (s *Server) StopBackground() {
+	s.stop()
+	s.running.Wait()
 }

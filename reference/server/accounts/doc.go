@@ -47,14 +47,21 @@
 // answers a local account's chain, oldest first, with each bundle as
 // stored (member order and escapes kept; encoding/json drops insignificant
 // white space); not_found for no such account, gone for a deleted one, moved
-// (with moved_to) for a moved one. Addresses of other domains are
-// unavailable until key fetch over federation (KEY-FETCH-01) exists.
+// (with moved_to) for a moved one. The chain of another domain's address
+// comes from the [KeyFetcher] given with [Service.SetFederation]: fetched
+// over federation, every bundle and link verified, briefly cached
+// (KEY-FETCH-01); unavailable when that server cannot be reached or its
+// chain does not verify (KEY-FETCH-04). [Service.LocalChain] is what this
+// server answers other servers' fetches with.
 //
 // PUT /emsg/v1/keys appends a rotated bundle of the caller: its address
 // must be the caller's (forbidden) and [keys.VerifyChain] must accept it
 // after the current bundle (bad_signature). Sending a bundle already in the
-// chain again changes nothing and answers the chain. Telling contacts
-// (key_rotated events, KEY-ROTATE-01/02) is the contacts package's part.
+// chain again changes nothing and answers the chain. In the same store
+// operation every accepted contact is told: a key_rotated event for a
+// local one, a key_rotated federation item per server of remote ones
+// (KEY-ROTATE-01/02); [PushKeyRotated] is the event's side, which the
+// federation inbox uses for the items it receives.
 //
 // # Settings
 //

@@ -47,22 +47,39 @@ func (s *Service) handleGetKeys(w http.ResponseWriter, r *http.Request, _ addres
 		httpapi.WriteError(w, fmt.Errorf("keys: %w", err))
 		return
 	}
-	if addr.Domain != s.cfg.Domain {
-		httpapi.WriteError(w, httpapi.Errorf("unavailable",
-			"the keys of %s are on %s: key fetch over federation is not implemented yet", addr, addr.Domain))
-		return
-	}
 	var chain [][]byte
-	err = s.st.View(func(tx *store.Tx) error {
-		var err error
-		chain, err = localChain(tx, addr.String())
-		return err
-	})
+	if addr.Domain != s.cfg.Domain {
+		chain, err = s.remoteChain(r.Context(), addr)
+	} else {
+		chain, err = s.LocalChain(addr.String())
+	}
 	if err != nil {
 		httpapi.WriteError(w, fmt.Errorf("keys of %s: %w", addr, err))
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, newKeyChain(chain))
+}
+
+// remoteChain fetches the chain of a remote address over federation
+// (KEY-FETCH-01, -04): unavailable when the server has no fetcher.
+func (s *Service) remoteChain(ctx context.Context, addr address.Address) ([][]byte, error) {
+	if s.fetcher == nil {
+		return nil, httpapi.Errorf("unavailable", "the keys of %s are on %s, and this server does not fetch over federation", addr, addr.Domain)
+	}
+	return s.fetcher.FetchChain(ctx, addr)
+}
+
+// LocalChain returns the stored chain of the local account addr, or the
+// answer for one that has none (see localChain). The federation key
+// endpoint serves it.
+func (s *Service) LocalChain(addr string) ([][]byte, error) {
+	var chain [][]byte
+	err := s.st.View(func(tx *store.Tx) error {
+		var err error
+		chain, err = localChain(tx, addr)
+		return err
+	})
+	return chain, err
 }
 
 // localChain returns the bundles of a local account (KEY-KEEP-01):
@@ -88,10 +105,8 @@ func localChain(tx *store.Tx, addr string) ([][]byte, error) {
 }
 
 // handleRotateKeys answers PUT /emsg/v1/keys: a rotated bundle of the
-// caller extends its chain.
-//
-// KEY-ROTATE-01/02 (key_rotated events and federation items to the
-// contacts) are not sent here: the contacts package owns contacts.
+// caller extends its chain, and its accepted contacts are told
+// (KEY-ROTATE-01/02, see [Service.announce]).
 func (s *Service) handleRotateKeys(w http.ResponseWriter, r *http.Request, caller address.Address) {
 	body, err := s.readBody(r, "key-bundle", "/address")
 	if err != nil {
@@ -138,6 +153,7 @@ func (s *Service) rotate(ctx context.Context, nb keys.Bundle, raw []byte) ([][]b
 		if known {
 			return chain, nil
 		}
+		var told announcement
 		err = s.st.Update(ctx, func(tx *store.Tx) error {
 			cur, err := tx.CurrentBundle(addr)
 			if err != nil {
@@ -146,7 +162,11 @@ func (s *Service) rotate(ctx context.Context, nb keys.Bundle, raw []byte) ([][]b
 			if !bytes.Equal(cur, chain[len(chain)-1]) {
 				return errChainMoved
 			}
-			return tx.AppendBundle(addr, raw)
+			if err := tx.AppendBundle(addr, raw); err != nil {
+				return err
+			}
+			told, err = s.announce(tx, nb, raw, s.now())
+			return err
 		})
 		if errors.Is(err, errChainMoved) {
 			continue
@@ -154,6 +174,7 @@ func (s *Service) rotate(ctx context.Context, nb keys.Bundle, raw []byte) ([][]b
 		if err != nil {
 			return nil, err
 		}
+		s.wake(told)
 		return append(chain, raw), nil
 	}
 	return nil, httpapi.Errorf("unavailable", "the key chain kept changing during the upload; retry")

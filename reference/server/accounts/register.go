@@ -9,6 +9,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/keys"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -52,10 +53,12 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, err)
 		return
 	}
-	if err := s.st.Update(r.Context(), s.registerOp(b, req.Bundle, req.Invite)); err != nil {
+	var joined announcement
+	if err := s.st.Update(r.Context(), s.registerOp(b, req.Bundle, req.Invite, &joined)); err != nil {
 		httpapi.WriteError(w, fmt.Errorf("register %s: %w", b.Address, err))
 		return
 	}
+	s.wake(joined)
 	httpapi.WriteJSON(w, http.StatusCreated, registerResponse{Address: b.Address.String()})
 }
 
@@ -81,7 +84,7 @@ func (s *Service) checkNewBundle(raw []byte) (keys.Bundle, error) {
 // the policy is invite (ACCT-INVITE-01); the token itself is checked when
 // it is used.
 func (s *Service) checkInvitePresent(invite string) error {
-	if s.cfg.Registration == PolicyInvite && invite == "" {
+	if s.policy().Registration == PolicyInvite && invite == "" {
 		return httpapi.Errorf("forbidden", "registration on %s is by invitation; send an invite token", s.cfg.Domain)
 	}
 	return nil
@@ -91,24 +94,47 @@ func (s *Service) checkInvitePresent(invite string) error {
 // address or a reserved local part (ACCT-REG-03), then, under the invite
 // policy, the invite is consumed (forbidden if unknown, used or expired;
 // ACCT-INVITE-02); only then anything is written.
-func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string) func(*store.Tx) error {
+func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string, joined *announcement) func(*store.Tx) error {
 	addr := b.Address.String()
+	p := s.policy()
 	return func(tx *store.Tx) error {
+		*joined = announcement{}
 		now := s.now()
 		if err := checkUnused(tx, b, now); err != nil {
 			return err
 		}
-		if s.cfg.Registration == PolicyInvite {
+		if p.Registration == PolicyInvite {
 			if err := useInvite(tx, invite, now); err != nil {
 				return err
 			}
 		}
-		acct := store.Account{Address: addr, State: store.StateActive, Created: now, Settings: s.defaultSettings()}
+		acct := store.Account{Address: addr, State: store.StateActive, Created: now, Settings: defaultSettings(p)}
 		if err := tx.PutAccount(acct); err != nil {
 			return err
 		}
-		return tx.AppendBundle(addr, raw)
+		if err := tx.AppendBundle(addr, raw); err != nil {
+			return err
+		}
+		return s.joinAutoGroups(tx, p, b, joined)
 	}
+}
+
+// joinAutoGroups makes the new account a member of every group of the
+// policy's auto_join, in the registration's store operation
+// (ACCT-AUTOJOIN-01); without a joiner (no groups profile) it does nothing.
+func (s *Service) joinAutoGroups(tx *store.Tx, p policy.Policy, b keys.Bundle, joined *announcement) error {
+	if s.autoJoin == nil {
+		return nil
+	}
+	for _, g := range p.AutoJoin {
+		wake, kick, err := s.autoJoin(tx, g, b.Address)
+		if err != nil {
+			return fmt.Errorf("auto_join %s: %w", g, err)
+		}
+		joined.wake = append(joined.wake, wake...)
+		joined.kick = append(joined.kick, kick...)
+	}
+	return nil
 }
 
 // checkUnused answers address_taken when b's address has an account (in
@@ -149,7 +175,8 @@ func useInvite(tx *store.Tx, invite string, now wire.Millis) error {
 	return err
 }
 
-// defaultSettings are a new account's settings (SET-DEFAULT-01).
-func (s *Service) defaultSettings() store.Settings {
-	return store.Settings{AcceptStrangers: false, AcceptRequests: true, TTL: s.cfg.DefaultTTL, Typing: true, Presence: true}
+// defaultSettings are a new account's settings under policy p
+// (SET-DEFAULT-01).
+func defaultSettings(p policy.Policy) store.Settings {
+	return store.Settings{AcceptStrangers: false, AcceptRequests: true, TTL: p.DefaultTTL, Typing: true, Presence: true}
 }

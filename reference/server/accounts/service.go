@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -32,7 +34,65 @@ type Service struct {
 	st   *store.Store
 	cfg  config.Config
 	deps wire.Deps
+	live *policy.Live // the operator's policy; nil: the configuration's
+
+	fetcher  KeyFetcher // remote key chains; nil: unavailable
+	notify   Notifier
+	kick     Kicker
+	autoJoin AutoJoiner // nil: auto_join is not applied
 }
+
+// AutoJoiner makes a new account a member of a hosted group in the
+// registration's store operation and returns the streams and queues to
+// wake after the commit (the groups service, adapted by the server).
+type AutoJoiner func(tx *store.Tx, group string, account address.Address) (wake []address.Address, kick []string, err error)
+
+// SetAutoJoin makes registration apply the policy's auto_join with j;
+// call it before serving.
+func (s *Service) SetAutoJoin(j AutoJoiner) { s.autoJoin = j }
+
+// KeyFetcher fetches the key chain of a remote address over federation,
+// verified ([*federation.KeyFetcher]); its errors are answers.
+type KeyFetcher interface {
+	FetchChain(ctx context.Context, addr address.Address) ([][]byte, error)
+}
+
+// Notifier wakes an account's streams after events were committed for it
+// (the stream hub).
+type Notifier interface{ Notify(address.Address) }
+
+// Kicker wakes the federation queue of a destination after items were
+// queued for it (the outbox).
+type Kicker interface{ Kick(dest string) }
+
+// SetFederation lets the service fetch remote key chains with f, wake the
+// streams of contacts told about a rotation with n and the queues of
+// their servers with k; call it before serving. Any may be nil.
+func (s *Service) SetFederation(f KeyFetcher, n Notifier, k Kicker) {
+	s.fetcher, s.notify, s.kick = f, n, k
+}
+
+// wake notifies and kicks what a rotation's announcement left.
+func (s *Service) wake(a announcement) {
+	for _, addr := range a.wake {
+		if s.notify != nil {
+			s.notify.Notify(addr)
+		}
+	}
+	for _, d := range a.kick {
+		if s.kick != nil {
+			s.kick.Kick(d)
+		}
+	}
+}
+
+// SetPolicy makes the service follow the operator's policy (registration,
+// default and maximum ttl) instead of its configuration; call it before
+// serving.
+func (s *Service) SetPolicy(l *policy.Live) { s.live = l }
+
+// policy is the policy in force.
+func (s *Service) policy() policy.Policy { return policy.Of(s.live, s.cfg) }
 
 // New returns the account service of cfg.Domain over st. deps supplies
 // challenges, tokens and the clock; its Rand is read under a lock, so a

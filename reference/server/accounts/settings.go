@@ -67,8 +67,8 @@ func (s *Service) handlePatchSettings(w http.ResponseWriter, r *http.Request, ca
 		httpapi.WriteError(w, httpapi.Errorf("bad_request", "settings: %v", err))
 		return
 	}
-	if p.TTL != nil && *p.TTL > s.cfg.MaxTTL {
-		httpapi.WriteError(w, httpapi.Errorf("bad_request", "ttl %d is above this server's max_ttl %d", *p.TTL, s.cfg.MaxTTL))
+	if maxTTL := s.policy().MaxTTL; p.TTL != nil && *p.TTL > maxTTL {
+		httpapi.WriteError(w, httpapi.Errorf("bad_request", "ttl %d is above this server's max_ttl %d", *p.TTL, maxTTL))
 		return
 	}
 	var after store.Settings

@@ -33,11 +33,25 @@ func (c Config) Check() error {
 			return fmt.Errorf("%s: %d must be at least 1", p.name, p.value)
 		}
 	}
+	for _, p := range []struct {
+		name  string
+		value int
+	}{
+		{"EMSG_RATE_REGISTER", c.RateRegister}, {"EMSG_RATE_LOGIN", c.RateLogin},
+		{"EMSG_RATE_MESSAGES", c.RateMessages}, {"EMSG_RATE_FEDERATION", c.RateFederation},
+	} {
+		if p.value < 0 {
+			return fmt.Errorf("%s: %d must not be negative (0 turns the limit off)", p.name, p.value)
+		}
+	}
 	if c.MaxTxnItems > MaxTxnItemsCap {
 		return fmt.Errorf("EMSG_MAX_TXN_ITEMS: %d exceeds %d, the most the protocol allows (discovery.json); peers would refuse this server's transactions", c.MaxTxnItems, MaxTxnItemsCap)
 	}
 	if c.DefaultTTL > c.MaxTTL {
 		return fmt.Errorf("EMSG_DEFAULT_TTL %d exceeds EMSG_MAX_TTL %d", c.DefaultTTL, c.MaxTTL)
+	}
+	if _, err := c.OperatorKeys(); err != nil {
+		return err
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("EMSG_TLS_CERT and EMSG_TLS_KEY go together")

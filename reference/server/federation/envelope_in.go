@@ -8,6 +8,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -77,7 +78,7 @@ func (in *Inbox) checkEnvelope(raw []byte, now wire.Millis) (*envelope.Envelope,
 	if env.TS > now+maxAhead {
 		return nil, httpapi.Errorf("bad_request", "ts %d is more than %d ms ahead of the server's clock (%d)", env.TS, maxAhead, now)
 	}
-	if err := envelope.CheckTTL(env, in.cfg.MaxTTL); err != nil {
+	if err := envelope.CheckTTL(env, policy.Of(in.live, in.cfg).MaxTTL); err != nil {
 		return nil, fmt.Errorf("envelope: %w", err)
 	}
 	if expires := expiry(env); expires <= now {

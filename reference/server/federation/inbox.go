@@ -15,6 +15,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
 )
@@ -40,7 +41,26 @@ type Inbox struct {
 	verifier fedsig.Verifier
 	notify   Notifier
 	kick     Kicker
+	limit    Limiter
+	live     *policy.Live      // the operator's policy (max_ttl); nil: the configuration's
+	rotated  func(addr string) // a key_rotated item arrived for addr (drops cached chains)
 }
+
+// OnKeyRotated makes the inbox call f with the address of every accepted
+// key_rotated item ([KeyFetcher.Forget]); call it before serving.
+func (in *Inbox) OnKeyRotated(f func(addr string)) { in.rotated = f }
+
+// SetPolicy makes the inbox take max_ttl from the operator's policy
+// instead of its configuration; call it before serving.
+func (in *Inbox) SetPolicy(l *policy.Live) { in.live = l }
+
+// Limiter bounds the transactions of one origin (a
+// [*ratelimit.Limiter]): Allow returns the rate_limited answer to send.
+type Limiter interface{ Allow(origin string) error }
+
+// SetLimiter makes the inbox count each authenticated transaction against
+// its origin's limit; call it before serving.
+func (in *Inbox) SetLimiter(l Limiter) { in.limit = l }
 
 // NewInbox returns the inbox of the server configured by cfg: keys finds
 // the origins' published keys (a [*Peers]), notify wakes the streams of
@@ -78,6 +98,11 @@ func (in *Inbox) receive(r *http.Request) ([]byte, error) {
 	p, err := in.authenticate(r, body)
 	if err != nil {
 		return nil, err
+	}
+	if in.limit != nil {
+		if err := in.limit.Allow(p.Origin); err != nil {
+			return nil, err
+		}
 	}
 	t, err := in.parse(r, p, body)
 	if err != nil {

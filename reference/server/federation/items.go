@@ -116,6 +116,8 @@ func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now w
 		return in.applyContactResponse(tx, raw, now, fx)
 	case "contact_removed":
 		return in.applyContactRemoved(tx, raw, now, fx)
+	case "key_rotated":
+		return in.applyKeyRotated(tx, raw, now, fx)
 	case "move":
 		return in.applyMove(tx, raw, now, fx)
 	case "delete":

@@ -43,6 +43,9 @@ func txnName(items []store.QueueItem) string {
 func (o *Outbox) send(ctx context.Context, dest string, items []store.QueueItem) outcome {
 	status, header, body, err := o.post(ctx, dest, items)
 	if err != nil {
+		if ctx.Err() != nil {
+			return outcome{retry: true} // stopping: the queue keeps the items for the next start
+		}
 		slog.Warn("federation transaction not answered", "destination", dest, "txn", txnName(items), "err", err)
 		return outcome{retry: true}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/envelope"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/spec"
 )
 
@@ -41,7 +42,7 @@ func (s *Service) checkTiming(env *envelope.Envelope, now wire.Millis) error {
 	if env.TS > now+maxAhead {
 		return httpapi.Errorf("bad_request", "ts %d is more than %d ms ahead of the server's clock (%d)", env.TS, maxAhead, now)
 	}
-	if err := envelope.CheckTTL(env, s.cfg.MaxTTL); err != nil {
+	if err := envelope.CheckTTL(env, policy.Of(s.live, s.cfg).MaxTTL); err != nil {
 		return fmt.Errorf("envelope: %w", err)
 	}
 	if expires := expiry(env); expires <= now {

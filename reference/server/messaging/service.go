@@ -9,6 +9,7 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
+	"github.com/emsg-project/emsg/reference/server/policy"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -33,10 +34,15 @@ type Service struct {
 	auth   Authenticator
 	notify Notifier
 	kick   Kicker
+	live   *policy.Live // the operator's policy; nil: the configuration's
 	// carrier takes part in relaying envelopes to other domains (nil: none).
 	carrier Carrier
 	groups  GroupRouter
 }
+
+// SetPolicy makes the service take max_ttl from the operator's policy
+// instead of its configuration; call it before serving.
+func (s *Service) SetPolicy(l *policy.Live) { s.live = l }
 
 // GroupRouter takes the envelopes addressed to groups, in the service's
 // store operation: handled is false for an envelope to an account. wake

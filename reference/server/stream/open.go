@@ -100,5 +100,9 @@ func (c *conn) start(since uint64) error {
 	}
 	go c.readLoop()
 	c.wake()
+	// A token revoked between the handshake's check and the registration
+	// found no stream to close (Revalidate, a logout, a suspension): check
+	// once more, now that the stream can be found.
+	h.recheckAll([]*conn{c})
 	return nil
 }
