@@ -1,0 +1,209 @@
+package fakepeer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/fedsig"
+	"github.com/emsg-project/emsg/reference/protocol/keys"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/resolve"
+)
+
+// maxBody bounds what the peer reads of a request.
+const maxBody = 2 << 20
+
+// Transaction is a federation transaction as it travels.
+type Transaction struct {
+	Origin      string            `json:"origin"`
+	Destination string            `json:"destination"`
+	Txn         string            `json:"txn"`
+	Items       []json.RawMessage `json:"items"`
+}
+
+// Received is one transaction the server under test sent the peer.
+type Received struct {
+	Transaction
+	Authorization string
+	Body          []byte
+	Answered      int // the status the peer answered with (0: no answer)
+}
+
+// Responder decides how the peer answers a received transaction: the
+// status and body, or hang = true to answer nothing until the sender
+// gives up. nil answers every item ok.
+type Responder func(r Received) (status int, body []byte, hang bool)
+
+// Peer is one fake federation peer.
+type Peer struct {
+	Domain string
+	Key    fedsig.ServerKey
+	Deps   wire.Deps
+	table  resolve.Table
+	http   *http.Client
+	server *http.Server
+
+	mu        sync.Mutex
+	received  []Received
+	responder Responder
+	accounts  map[address.Address]*keys.Identity
+	hung      chan struct{}
+}
+
+// New makes a peer for domain with a fresh server key; table reaches the
+// servers under test.
+func New(domain string, table resolve.Table) (*Peer, error) {
+	deps := wire.System()
+	key, err := fedsig.NewServerKey(deps, "ed25519:fake")
+	if err != nil {
+		return nil, fmt.Errorf("fake peer key: %w", err)
+	}
+	return &Peer{Domain: domain, Key: key, Deps: deps, table: table, http: table.Client(nil),
+		accounts: map[address.Address]*keys.Identity{}, hung: make(chan struct{})}, nil
+}
+
+// Serve answers on l until Close.
+func (p *Peer) Serve(l net.Listener) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/emsg", p.discovery)
+	mux.HandleFunc("GET /emsg/v1/health", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("POST /emsg/v1/federation/inbox", p.inbox)
+	mux.HandleFunc("GET /emsg/v1/federation/keys/{address}", p.keys)
+	p.server = &http.Server{Handler: mux}
+	go func() { _ = p.server.Serve(l) }()
+}
+
+// Close stops the peer and releases hung answers.
+func (p *Peer) Close() error {
+	p.mu.Lock()
+	select {
+	case <-p.hung:
+	default:
+		close(p.hung)
+	}
+	p.mu.Unlock()
+	if p.server == nil {
+		return nil
+	}
+	err := p.server.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// SetResponder scripts the peer's answers (nil: every item ok).
+func (p *Peer) SetResponder(r Responder) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.responder = r
+}
+
+// Received returns what the peer has received so far, in order.
+func (p *Peer) Received() []Received {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Received(nil), p.received...)
+}
+
+// NewAccount makes an identity on the peer's domain whose bundle the peer
+// serves.
+func (p *Peer) NewAccount(local string) (*keys.Identity, error) {
+	addr, err := address.ParseCanonical(local + "#" + p.Domain)
+	if err != nil {
+		return nil, err
+	}
+	id, err := keys.NewIdentity(p.Deps, addr)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.accounts[addr] = id
+	p.mu.Unlock()
+	return id, nil
+}
+
+func (p *Peer) discovery(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, 200, map[string]any{
+		"domain": p.Domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
+		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
+		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": 100},
+		"registration": "open",
+	})
+}
+
+func (p *Peer) keys(w http.ResponseWriter, r *http.Request) {
+	addr, err := address.Parse(r.PathValue("address"))
+	p.mu.Lock()
+	id, ok := p.accounts[addr]
+	p.mu.Unlock()
+	if err != nil || !ok {
+		writeJSON(w, 404, map[string]string{"error": "not_found", "message": "no such account"})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"bundles": []keys.Bundle{id.Bundle()}})
+}
+
+// inbox records a transaction and answers it as the responder says.
+func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body}
+	_ = json.Unmarshal(body, &rec.Transaction)
+	p.mu.Lock()
+	responder, hung := p.responder, p.hung
+	p.mu.Unlock()
+	status, answer, hang := allOK(rec)
+	if responder != nil {
+		status, answer, hang = responder(rec)
+	}
+	if !hang {
+		rec.Answered = status
+	}
+	p.mu.Lock()
+	p.received = append(p.received, rec)
+	p.mu.Unlock()
+	if hang {
+		select {
+		case <-r.Context().Done():
+		case <-hung:
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(answer)
+}
+
+// allOK answers every item of a transaction ok.
+func allOK(r Received) (int, []byte, bool) {
+	return 200, OKResults(len(r.Items)), false
+}
+
+// OKResults is the results body answering n items ok.
+func OKResults(n int) []byte {
+	res := make([]string, n)
+	for i := range res {
+		res[i] = fmt.Sprintf(`{"index":%d,"status":"ok"}`, i)
+	}
+	return []byte(`{"results":[` + strings.Join(res, ",") + `]}`)
+}
+
+// ServerError answers 503 with the error shape.
+func ServerError(Received) (int, []byte, bool) {
+	return 503, []byte(`{"error":"unavailable","message":"scripted outage"}`), false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
