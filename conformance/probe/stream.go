@@ -53,6 +53,7 @@ type Stream struct {
 	mu       sync.Mutex
 	closeErr error
 	done     chan struct{}
+	closing  sync.Once
 }
 
 // OpenStream opens GET /stream for the account, resuming after since (a

@@ -172,4 +172,3 @@ var _ = Describe("Settings", func() {
 		Expect(s).To(HaveKeyWithValue("accept_requests", true), "a refused patch changes nothing")
 	})
 })
-

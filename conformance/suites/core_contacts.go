@@ -67,4 +67,3 @@ var _ = Describe("Contacts", func() {
 		ExpectError(r, "not_a_contact")
 	})
 })
-

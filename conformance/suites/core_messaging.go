@@ -85,6 +85,8 @@ var _ = Describe("1:1 messaging", func() {
 		second := NextEvent(ctx, s1, "envelope")
 		Expect(second.Seq).To(BeNumerically(">", first.Seq))
 		Expect(s1.Ack(first.Seq)).To(Succeed())
+		Expect(s1.Send(map[string]any{"type": "ping"})).To(Succeed())
+		NextFrame(ctx, s1, "pong") // the server has read the ack
 		Expect(s1.Close()).To(Succeed())
 		s2 := w.Stream(ctx, bob, -1)
 		Expect(NextFrame(ctx, s2, "ready").ResumeFrom).To(Equal(first.Seq))
