@@ -32,7 +32,14 @@ type Service struct {
 	st   *store.Store
 	cfg  config.Config
 	deps wire.Deps
+	// revoked is told the account whose token a logout revoked, so that
+	// its open streams close with 4001 at once (STREAM-TOKEN-01).
+	revoked func(address.Address)
 }
+
+// OnRevoke sets what the service tells after a logout revoked a token of
+// an account: the stream hub's Revalidate.
+func (s *Service) OnRevoke(f func(address.Address)) { s.revoked = f }
 
 // New returns the account service of cfg.Domain over st. deps supplies
 // challenges, tokens and the clock; its Rand is read under a lock, so a
