@@ -161,7 +161,7 @@ func ginkgoConfig(opts Options) (types.SuiteConfig, types.ReporterConfig) {
 	} else if !r.Verbose && !r.VeryVerbose {
 		r.Succinct = true
 	}
-	if f, ok := opts.Output.(*os.File); !ok || f != os.Stdout {
+	if !isTerminal(os.Stdout) {
 		r.NoColor = true
 	}
 	return s, r
@@ -182,4 +182,11 @@ func selected(names []string) []string {
 		out = append(out, string(s))
 	}
 	return out
+}
+
+// isTerminal reports whether f is a character device (a terminal), where
+// Ginkgo's colours help; in a log file they are noise.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
