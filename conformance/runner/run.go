@@ -80,6 +80,7 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 		run.Target = results.Target{Kind: opts.Target.Kind, Domains: opts.Target.Domains}
 	}
 	gomega.RegisterFailHandler(Fail)
+	gomega.EnforceDefaultTimeoutsWhenUsingContexts()
 	gomega.SetDefaultEventuallyTimeout(opts.Target.Scale(5 * time.Second))
 	gomega.SetDefaultConsistentlyDuration(opts.Target.Scale(300 * time.Millisecond))
 	suiteCfg, reporterCfg := ginkgoConfig(opts)
