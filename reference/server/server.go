@@ -98,6 +98,7 @@ func (s *Server) routes() http.Handler {
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	s.hub.SetSender(msg.Send)
+	acc.OnRotate(con.KeyRotated)
 	msg.SetKicker(s.outbox)
 
 	m := httpapi.NewMux()

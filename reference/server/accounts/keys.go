@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
@@ -91,7 +92,8 @@ func localChain(tx *store.Tx, addr string) ([][]byte, error) {
 // caller extends its chain.
 //
 // KEY-ROTATE-01/02 (key_rotated events and federation items to the
-// contacts) are not sent here: the contacts package owns contacts.
+// contacts) are the contacts package's: it is told through OnRotate once
+// the new chain is durable.
 func (s *Service) handleRotateKeys(w http.ResponseWriter, r *http.Request, caller address.Address) {
 	body, err := s.readBody(r, "key-bundle", "/address")
 	if err != nil {
@@ -111,6 +113,13 @@ func (s *Service) handleRotateKeys(w http.ResponseWriter, r *http.Request, calle
 	if err != nil {
 		httpapi.WriteError(w, fmt.Errorf("rotate keys of %s: %w", caller, err))
 		return
+	}
+	if s.rotated != nil {
+		// The chain is durable: the rotation stands even if telling the
+		// contacts fails (they still find the new bundle by GET /keys).
+		if err := s.rotated(r.Context(), caller, body); err != nil {
+			slog.Error("tell contacts of a key rotation", "account", caller.String(), "err", err)
+		}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, newKeyChain(chain))
 }

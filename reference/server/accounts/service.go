@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
@@ -35,6 +36,15 @@ type Service struct {
 	// revoked is told the account whose token a logout revoked, so that
 	// its open streams close with 4001 at once (STREAM-TOKEN-01).
 	revoked func(address.Address)
+	// rotated is told the account that rotated its keys and the new
+	// bundle, once durable: the contacts package tells the contacts
+	// (KEY-ROTATE-01/02).
+	rotated func(ctx context.Context, addr address.Address, bundle []byte) error
+}
+
+// OnRotate sets what the service tells after a key rotation.
+func (s *Service) OnRotate(f func(ctx context.Context, addr address.Address, bundle []byte) error) {
+	s.rotated = f
 }
 
 // OnRevoke sets what the service tells after a logout revoked a token of
