@@ -42,7 +42,10 @@ var _ = Describe("Stream acknowledgements", func() {
 		NextEvent(ctx, bs, "contact_request")
 		Expect(bs.Ack(1000)).To(Succeed())
 		Expect(bs.Send(map[string]any{"type": "ping"})).To(Succeed())
-		NextFrame(ctx, bs, "pong")
+		if f := NextFrame(ctx, bs, "", "error", "pong"); f.Type == "error" {
+			Expect(f.Error).To(Equal("bad_request"), "a refused ack is a bad_request")
+			NextFrame(ctx, bs, "pong")
+		}
 		id, r := w.Send(ctx, alice, bob.Bundle(), "after the runaway ack")
 		ExpectStatus(r, 202)
 		f := NextEvent(ctx, bs, "envelope")
