@@ -130,6 +130,9 @@ func Start(ctx context.Context, c Config) (Deployment, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
+	if c.Kind == KindContainer || c.Kind == KindExternal {
+		c.Peers = nil // such servers cannot reach a fake peer on this host
+	}
 	switch c.Kind {
 	case KindExec:
 		return StartExec(ctx, c)

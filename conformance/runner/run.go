@@ -104,7 +104,7 @@ func start(ctx context.Context, cfg harness.Config) (harness.Deployment, func(),
 		return nil, nil, fmt.Errorf("start target: %w", err)
 	}
 	e := &suites.Env{Deployment: dep, Config: cfg}
-	if len(cfg.Peers) > 0 {
+	if len(cfg.Peers) > 0 && dep.PeerListener(cfg.Peers[0]) != nil {
 		if l := dep.PeerListener(cfg.Peers[0]); l != nil {
 			peer, err := fakepeer.New(cfg.Peers[0], dep.Table())
 			if err != nil {

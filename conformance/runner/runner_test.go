@@ -27,8 +27,15 @@ const referenceExpectations = "../expectations/reference.yaml"
 // pass everything. Run as a subprocess by TestBrokenServers, it runs the
 // suites against a deliberately broken reference instead and writes the
 // results for the parent to judge.
+//
+// The target comes from the EMSG_CONFORM_* variables (embedded by
+// default), so `EMSG_CONFORM_TARGET=exec EMSG_CONFORM_COMMAND=... go test
+// ./conformance/runner -run TestSuites` checks another implementation.
 func TestSuites(t *testing.T) {
-	cfg := harness.Defaults()
+	cfg, err := harness.FromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var suites []string
 	if name := os.Getenv(breakEnv); name != "" {
 		b, ok := breakages[name]
