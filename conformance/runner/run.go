@@ -104,21 +104,26 @@ func start(ctx context.Context, cfg harness.Config) (harness.Deployment, func(),
 		return nil, nil, fmt.Errorf("start target: %w", err)
 	}
 	e := &suites.Env{Deployment: dep, Config: cfg}
-	if len(cfg.Peers) > 0 && dep.PeerListener(cfg.Peers[0]) != nil {
-		if l := dep.PeerListener(cfg.Peers[0]); l != nil {
-			peer, err := fakepeer.New(cfg.Peers[0], dep.Table())
-			if err != nil {
-				_ = dep.Close(ctx)
-				return nil, nil, err
-			}
-			peer.Serve(l)
-			e.Peer = peer
+	for _, d := range cfg.Peers {
+		l := dep.PeerListener(d)
+		if l == nil {
+			continue
 		}
+		peer, err := fakepeer.New(d, dep.Table())
+		if err != nil {
+			_ = dep.Close(ctx)
+			return nil, nil, err
+		}
+		peer.Serve(l)
+		e.Peers = append(e.Peers, peer)
+	}
+	if len(e.Peers) > 0 {
+		e.Peer = e.Peers[0]
 	}
 	suites.Use(e)
 	return dep, func() {
-		if e.Peer != nil {
-			_ = e.Peer.Close()
+		for _, p := range e.Peers {
+			_ = p.Close()
 		}
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
