@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,10 @@ type Options struct {
 	// Output is where Ginkgo's console reporter writes (progress).
 	Output io.Writer
 }
+
+// ErrNotReporter is returned by the processes of a parallel Ginkgo run
+// (ginkgo -p) other than the first, which alone receives the whole report.
+var ErrNotReporter = errors.New("a parallel process other than the first: the first reports the run")
 
 // lastReport is Ginkgo's report of the run, captured after the suite.
 var lastReport *types.Report
@@ -86,6 +91,9 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 	suiteCfg, reporterCfg := ginkgoConfig(opts)
 	RunSpecs(t, "EMSG/1 conformance", suiteCfg, reporterCfg)
 	run.Duration = results.MillisOf(time.Since(run.Started))
+	if lastReport == nil && suiteCfg.ParallelProcess > 1 {
+		return run, ErrNotReporter
+	}
 	if lastReport == nil {
 		return run, fmt.Errorf("ginkgo produced no report")
 	}
