@@ -5,41 +5,8 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
-
 	"github.com/emsg-project/emsg/spec"
 )
-
-func newConformCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "conform",
-		Short: "Run every conformance check that exists against the in-process reference",
-		Long: `conform checks the embedded spec for consistency and runs every test vector
-against the reference protocol library, then says which suites do not exist
-yet. The server and client suites, and the targets that run other
-implementations (processes, containers), arrive with the reference server and
-the conformance harness.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			out := cmd.OutOrStdout()
-			fmt.Fprintln(out, "EMSG/1 conformance: in-process reference")
-			fmt.Fprintln(out)
-			specErr := checkSpec(out)
-			fmt.Fprintln(out)
-			reports, err := checkVectors(nil)
-			if err != nil {
-				return err
-			}
-			printVectorReports(out, reports, false)
-			fmt.Fprintln(out)
-			printMissingSuites(out)
-			if specErr != nil {
-				return specErr
-			}
-			return vectorVerdict(reports)
-		},
-	}
-}
 
 // checkSpec loads every part of the embedded spec and validates every
 // schema example, printing one line per part.
@@ -94,24 +61,4 @@ func requirementCounts() string {
 		s += fmt.Sprintf(" %d %s", len(spec.RequirementsByLevel(l)), l)
 	}
 	return s
-}
-
-// printMissingSuites says plainly what this command cannot check yet.
-func printMissingSuites(out io.Writer) {
-	fmt.Fprintln(out, "not run yet (no suite exists):")
-	for _, p := range spec.Profiles() {
-		fmt.Fprintf(out, "  %-10s %3d MUST statements: the %s suite needs the reference server and the conformance harness\n",
-			p, countMust(p), p)
-	}
-	fmt.Fprintln(out, "no profile is certified by this run: certification needs a passing test for every MUST of a profile")
-}
-
-func countMust(p spec.Profile) int {
-	n := 0
-	for _, r := range spec.RequirementsByProfile(p) {
-		if r.Level == spec.Must {
-			n++
-		}
-	}
-	return n
 }

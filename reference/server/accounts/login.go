@@ -198,12 +198,13 @@ func currentBundle(tx *store.Tx, addr string) (keys.Bundle, error) {
 // handleLogout answers POST /emsg/v1/logout: the token of the request is
 // revoked at once (LOGIN-LOGOUT-01).
 func (s *Service) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Authenticate(r); err != nil {
+	addr, err := s.Authenticate(r)
+	if err != nil {
 		httpapi.WriteError(w, err)
 		return
 	}
 	token, _ := bearerToken(r)
-	err := s.st.Update(r.Context(), func(tx *store.Tx) error {
+	err = s.st.Update(r.Context(), func(tx *store.Tx) error {
 		return tx.DeleteToken(store.HashToken(token))
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -212,6 +213,9 @@ func (s *Service) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpapi.WriteError(w, fmt.Errorf("logout: %w", err))
 		return
+	}
+	if s.revoked != nil {
+		s.revoked(addr)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -40,7 +40,15 @@ type Service struct {
 	notify   Notifier
 	kick     Kicker
 	autoJoin AutoJoiner // nil: auto_join is not applied
+
+	// revoked is told the account whose token a logout revoked, so that
+	// its open streams close with 4001 at once (STREAM-TOKEN-01).
+	revoked func(address.Address)
 }
+
+// OnRevoke sets what the service tells after a logout revoked a token of
+// an account: the stream hub's Revalidate.
+func (s *Service) OnRevoke(f func(address.Address)) { s.revoked = f }
 
 // AutoJoiner makes a new account a member of a hosted group in the
 // registration's store operation and returns the streams and queues to

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/emsg-project/emsg/conformance/harness"
+	"github.com/emsg-project/emsg/conformance/runner"
+	"github.com/emsg-project/emsg/reports/results"
+)
+
+// conformFlags are the flags of `emsg conform`.
+type conformFlags struct {
+	target, command, resolveFile, expectations, reportDir, focus, implementation string
+	domains, images, suites                                                      []string
+	timeouts                                                                     float64
+	list, verbose, skipSelfCheck                                                 bool
+}
+
+func newConformCommand() *cobra.Command {
+	var f conformFlags
+	cmd := &cobra.Command{
+		Use:   "conform",
+		Short: "Run the conformance suites against a server (the in-process reference by default)",
+		Long: `conform checks the embedded spec and the test vectors, then runs the
+conformance suites (core, federation, robustness, security) against the
+target: the reference in-process on loopback (embedded, the default), a
+command started once per domain (exec), an image per domain (container) or
+servers already running (external). It prints a summary per suite and the
+requirement coverage, writes the results to the report directory, and exits
+1 if a MUST case failed.
+
+Every flag has an EMSG_CONFORM_* environment variable (see
+conformance/README.md); flags win.`,
+		Example: `  emsg conform
+  emsg conform --list
+  emsg conform --target exec --command 'myserver --domain {domain} --listen {listen} --data {data_dir}'
+  emsg conform --target container --image myserver:1.2
+  emsg conform --suites core,security --expectations myserver.yaml --report-dir out/myserver`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runConform(cmd, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.target, "target", "", "embedded, exec, container or external (default embedded)")
+	fl.StringSliceVar(&f.domains, "domains", nil, "the domains under test (default a.test,b.test,c.test)")
+	fl.StringVar(&f.command, "command", "", "exec: the command template ({domain} {listen} {resolve_file} {data_dir})")
+	fl.StringSliceVar(&f.images, "image", nil, "container: the image, or one per domain in order")
+	fl.StringVar(&f.resolveFile, "resolve-file", "", "external: the resolver table file of the running servers")
+	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,robustness,security)")
+	fl.Float64Var(&f.timeouts, "timeout-multiplier", 0, "multiply every wait, for slow implementations (default 1)")
+	fl.StringVar(&f.expectations, "expectations", "", "the implementation's expectations file (known failures)")
+	fl.StringVar(&f.reportDir, "report-dir", "out/conformance", "where the results are written")
+	fl.StringVar(&f.focus, "focus", "", "run only the cases whose name matches this regexp")
+	fl.StringVar(&f.implementation, "implementation", "", "the implementation's name in the report")
+	fl.BoolVar(&f.list, "list", false, "print the catalogue of cases and run nothing")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every case as it runs")
+	fl.BoolVar(&f.skipSelfCheck, "no-self-check", false, "skip the spec and test-vector self-checks")
+	return cmd
+}
+
+// harnessConfig merges the flags over the environment.
+func (f conformFlags) harnessConfig() (harness.Config, error) {
+	c, err := harness.FromEnv(os.Getenv)
+	if err != nil && f.target == "" {
+		return c, usagef("see conformance/README.md for the EMSG_CONFORM_* variables", "%v", err)
+	}
+	if f.target != "" {
+		c.Kind = f.target
+	}
+	if len(f.domains) > 0 {
+		c.Domains = f.domains
+	}
+	if f.command != "" {
+		c.Command = f.command
+	}
+	if len(f.images) > 0 {
+		c.Images = f.images
+	}
+	if f.resolveFile != "" {
+		c.ResolveFile = f.resolveFile
+	}
+	if f.timeouts != 0 {
+		c.Timeouts = f.timeouts
+	}
+	if err := c.Check(); err != nil {
+		return c, usagef("emsg conform --help shows the flags of each target", "%v", err)
+	}
+	return c, nil
+}
+
+func runConform(cmd *cobra.Command, f conformFlags) error {
+	out := cmd.OutOrStdout()
+	cfg, err := f.harnessConfig()
+	if err != nil {
+		return err
+	}
+	if f.list {
+		run, err := runner.Run(cmd.Context(), runner.Options{Target: cfg, Suites: f.suites, Focus: f.focus, List: true, Output: out})
+		if err != nil {
+			return failf("list cases: %v", err)
+		}
+		printCatalogue(out, run)
+		return nil
+	}
+	fmt.Fprintf(out, "EMSG/1 conformance: target %s, domains %s\n\n", cfg.Kind, strings.Join(cfg.Domains, ", "))
+	selfErr := error(nil)
+	if !f.skipSelfCheck {
+		selfErr = selfCheck(out)
+	}
+	run, err := runner.Run(cmd.Context(), runner.Options{Target: cfg, Suites: f.suites, Focus: f.focus,
+		Expectations: f.expectations, Verbose: f.verbose, Output: out,
+		Implementation: results.Implementation{Name: f.implementation}})
+	if err != nil {
+		return failf("conformance run: %v", err)
+	}
+	fmt.Fprintln(out, "\n(Ginkgo's count above treats expected failures as failures; this summary applies the expectations file)")
+	failed := printSummary(out, run)
+	if err := runner.WriteReports(f.reportDir, run); err != nil {
+		return failf("%v", err)
+	}
+	fmt.Fprintf(out, "\nresults: %s\n", f.reportDir+"/results.json")
+	if selfErr != nil {
+		return selfErr
+	}
+	if failed > 0 {
+		return failf("%d MUST case(s) failed", failed)
+	}
+	return nil
+}
+
+// selfCheck runs the spec's and the vectors' self-checks.
+func selfCheck(out interface{ Write([]byte) (int, error) }) error {
+	specErr := checkSpec(out)
+	reports, err := checkVectors(nil)
+	if err != nil {
+		return err
+	}
+	printVectorReports(out, reports, false)
+	fmt.Fprintln(out)
+	if specErr != nil {
+		return specErr
+	}
+	return vectorVerdict(reports)
+}
