@@ -35,6 +35,9 @@ var _ = Describe("Group posts", func() {
 					continue
 				}
 				Expect(NextEnvelope(ctx, streams[m], id)).To(MatchJSON(sent), "%s gets the envelope as sent", m.Addr)
+				By(m.Addr.String() + " has no read receipt to send for a group envelope")
+				rc := w.Call(ctx, m, "POST", "/emsg/v1/receipts", map[string]any{"kind": "read", "to": tc.sender.Addr, "ids": []string{id}})
+				ExpectError(rc, "not_found")
 			}
 			NoEvent(ctx, streams[tc.sender], "envelope")
 			NoEvent(ctx, streams[tc.sender], "receipt")
