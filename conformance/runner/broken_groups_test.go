@@ -28,7 +28,7 @@ func init() {
 		}),
 		suites: []string{"groups"},
 		mustFail: map[string]string{
-			"groups/groups-with-a-remote-peer-refuses-group-items-that-speak-for-a-group-or-an-account-of-another-server": "an event of a group of the server under test",
+			"groups/groups-with-a-remote-peer-refuses-group-items-that-speak-for-a-group-or-an-account-of-another-server":     "an event of a group of the server under test",
 			"groups/groups-with-a-remote-peer-refuses-a-group-post-from-a-remote-account-that-is-not-a-member-with-forbidden": "forbidden",
 		},
 	}
