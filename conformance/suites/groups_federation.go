@@ -88,17 +88,24 @@ var _ = Describe("Groups across federation", func() {
 		}
 	})
 
-	Conformance(Groups, "tells the actor of a remote host's refusal with group_refused carrying the request id and the host's code", Reqs("GROUP-REFUSED-02"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "tells the actor of a remote host's refusal with group_refused carrying the request id and the host's code", Reqs("GROUP-REFUSED-02", "FED-QUEUE-08"), func(ctx SpecContext, w *World) {
 		peer := w.Peer()
 		g := peerGroup(peer)
 		alice := w.Register(ctx, w.A(), "alice")
 		as := w.Stream(ctx, alice, -1)
 		for _, code := range []string{"forbidden", "gone"} {
-			By("the host answers " + code)
+			By("the host answers the item with " + code)
 			peer.SetResponder(refuseKind("group_request", code))
 			id := w.Act(ctx, alice, g, probe.Join())
 			ExpectRefused(ctx, as, g, id, "join", code)
 		}
+		By("the host refuses the whole transaction with 403, an error for each of its items")
+		peer.SetResponder(func(fakepeer.Received) (int, []byte, bool) {
+			return 403, []byte(`{"error":"forbidden","message":"scripted refusal"}`), false
+		})
+		id := w.Act(ctx, alice, g, probe.Leave())
+		ExpectRefused(ctx, as, g, id, "leave", "forbidden")
+		Consistently(ctx, func() int { return len(itemsOf(peer, "group_request", "id", id)) }).WithTimeout(scale(quietPeriod)).Should(Equal(1), "the refused transaction is not sent again")
 	})
 
 	Conformance(Groups, "answers group_request items it refuses with the code a local actor gets", Reqs("GROUP-REFUSED-01", "GROUP-JOIN-01", "GROUP-AUTHZ-01", "GROUP-UNKNOWN-01", "GROUP-DISSOLVE-01"), func(ctx SpecContext, w *World) {

@@ -314,3 +314,36 @@ func itemsIn(r fakepeer.Received, kind string) []map[string]any {
 func resultError(i int, code string) fakepeer.ItemResult {
 	return fakepeer.ItemResult{Index: i, Status: "error", Error: code}
 }
+
+// ExpectPostRefused checks that the group post id, answered r, was
+// refused with code: at once by the sender's server, or, when that server
+// accepted it for a remote host, by a failed receipt on the sender's
+// stream s carrying the host's code.
+func ExpectPostRefused(ctx context.Context, s *probe.Stream, r *probe.Response, id, code string) {
+	GinkgoHelper()
+	if r.Status != 202 {
+		ExpectError(r, code)
+		return
+	}
+	var got struct {
+		Kind  string `json:"kind"`
+		ID    string `json:"id"`
+		Error string `json:"error"`
+	}
+	Eventually(ctx, func() bool {
+		for {
+			f, ok := s.Poll()
+			if !ok {
+				return false
+			}
+			var ev struct {
+				Receipt json.RawMessage `json:"receipt"`
+			}
+			if f.Type == "event" && f.Kind() == "receipt" && f.EventInto(&ev) == nil && json.Unmarshal(ev.Receipt, &got) == nil && got.ID == id {
+				return true
+			}
+		}
+	}).WithTimeout(scale(eventTimeout)).WithPolling(5*time.Millisecond).Should(BeTrue(), "a failed receipt for the post %s", id)
+	Expect(got.Kind).To(Equal("failed"))
+	Expect(got.Error).To(Equal(code), "got a failed receipt with %s, want %s", got.Error, code)
+}

@@ -196,5 +196,8 @@ var _ = Describe("Group operations", func() {
 		By("a post after the dissolution")
 		_, _, r := w.PostGroup(ctx, alice, g, bundles(bob, carol), "anyone left?")
 		ExpectError(r, "gone")
+		By("a post from another server after the dissolution")
+		id, _, r = w.PostGroup(ctx, carol, g, bundles(alice, bob), "still there?")
+		ExpectPostRefused(ctx, cs, r, id, "gone")
 	})
 })

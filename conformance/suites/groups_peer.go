@@ -15,7 +15,7 @@ import (
 // of members (honest or hostile) of a group the server under test hosts.
 
 var _ = Describe("Groups with a remote peer", func() {
-	Conformance(Groups, "forwards a member's post to a remote group as a group_post item, unchanged", Reqs("GROUP-FORWARD-01", "GROUP-ORDER-02"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "forwards a member's post to a remote group as a group_post item, unchanged", Reqs("GROUP-FORWARD-01", "GROUP-ORDER-02", "FED-TXN-05"), func(ctx SpecContext, w *World) {
 		peer := w.Peer()
 		g := peerGroup(peer)
 		owner := peerAccount(w, peer, "owner")
@@ -33,6 +33,10 @@ var _ = Describe("Groups with a remote peer", func() {
 		}
 		evs := GroupEvents(ctx, as, g, 3)
 		Expect(evs).To(HaveLen(3), "alice gets the events in seq order")
+		By("an event the host sends again is a duplicate, not a second event")
+		again := peerSend(ctx, w, peer, w.A(), groupEventItem(g, 3, "joined", alice.Addr, to, nil))
+		Expect(again[0].Status).To(Equal("duplicate"))
+		NoGroupEvent(ctx, as, g)
 		Expect(w.ReadGroup(ctx, alice, g).Role(alice.Addr)).To(Equal("member"))
 		By("alice posts to it")
 		id, sent, r := w.PostGroup(ctx, alice, g, bundles(owner), "to the peer's group")
