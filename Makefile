@@ -14,9 +14,9 @@ IMAGE_DIR   := out/image
 
 all: lint test
 
-## conformance: run every conformance check that exists against the in-process reference
+## conformance: run every server suite against the in-process reference (reports in out/conformance)
 conformance:
-	$(GO) run ./cmd/emsg conform
+	$(GO) run ./cmd/emsg conform --expectations conformance/expectations/reference.yaml --report-dir out/conformance
 
 ## test: all unit, property, vector and spec tests (what CI runs)
 test:

@@ -55,6 +55,20 @@ type Peer struct {
 	responder Responder
 	accounts  map[address.Address]*keys.Identity
 	hung      chan struct{}
+	inFlight  map[string]int // inbox requests being answered now, per origin
+	maxFlight map[string]int // the most ever at once, per origin
+}
+
+// MaxTxnItems is the limits.max_txn_items the peer advertises: small, so
+// that a server with several items queued must split them (FED-QUEUE-07).
+const MaxTxnItems = 2
+
+// MaxInFlight is the most transactions origin ever had in flight to the
+// peer at once (FED-QUEUE-02 wants 1).
+func (p *Peer) MaxInFlight(origin string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxFlight[origin]
 }
 
 // New makes a peer for domain with a fresh server key; table reaches the
@@ -66,7 +80,8 @@ func New(domain string, table resolve.Table) (*Peer, error) {
 		return nil, fmt.Errorf("fake peer key: %w", err)
 	}
 	return &Peer{Domain: domain, Key: key, Deps: deps, table: table, http: table.Client(nil),
-		accounts: map[address.Address]*keys.Identity{}, hung: make(chan struct{})}, nil
+		accounts: map[address.Address]*keys.Identity{}, hung: make(chan struct{}),
+		inFlight: map[string]int{}, maxFlight: map[string]int{}}, nil
 }
 
 // Serve answers on l until Close.
@@ -136,7 +151,7 @@ func (p *Peer) discovery(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, 200, map[string]any{
 		"domain": p.Domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
-		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": 100},
+		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",
 	})
 }
@@ -158,6 +173,8 @@ func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body}
 	_ = json.Unmarshal(body, &rec.Transaction)
+	p.enter(rec.Origin)
+	defer p.leave(rec.Origin)
 	p.mu.Lock()
 	responder, hung := p.responder, p.hung
 	p.mu.Unlock()
@@ -206,4 +223,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (p *Peer) enter(origin string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight[origin]++
+	p.maxFlight[origin] = max(p.maxFlight[origin], p.inFlight[origin])
+}
+
+func (p *Peer) leave(origin string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight[origin]--
 }

@@ -134,3 +134,12 @@ type ItemResult struct {
 	Status string `json:"status"`
 	Error  string `json:"error"`
 }
+
+// Get sends a signed GET of path to destination (federation key fetches).
+func (p *Peer) Get(ctx context.Context, pr *probe.Probe, destination, path string) (*probe.Response, error) {
+	h, err := fedsig.Sign(p.Deps, p.Key, "GET", path, p.Domain, destination, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return pr.Do(ctx, probe.Request{Method: "GET", Domain: destination, Path: path, Header: http.Header{"Authorization": {h}}})
+}

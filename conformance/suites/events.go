@@ -18,10 +18,10 @@ const eventTimeout = 10 * time.Second
 // happen (a second delivery), before the timeout multiplier.
 const quietPeriod = 400 * time.Millisecond
 
-// NextFrame waits for the next frame of type typ on s, skipping event
-// frames, and fails the spec if another type comes first or none comes
-// in time.
-func NextFrame(ctx context.Context, s *probe.Stream, typ string) probe.Frame {
+// NextFrame waits for the next frame of type typ on s (or of one of the
+// types anyOf, when typ is ""), skipping event frames, and fails the spec
+// if another type comes first or none comes in time.
+func NextFrame(ctx context.Context, s *probe.Stream, typ string, anyOf ...string) probe.Frame {
 	GinkgoHelper()
 	var f probe.Frame
 	Eventually(ctx, func() bool {
@@ -35,6 +35,10 @@ func NextFrame(ctx context.Context, s *probe.Stream, typ string) probe.Frame {
 			}
 		}
 	}).WithTimeout(scale(eventTimeout)).WithPolling(5*time.Millisecond).Should(BeTrue(), "a %s frame", typ)
+	if typ == "" {
+		Expect(anyOf).To(ContainElement(f.Type), "got frame %s, want one of %v", f.Raw, anyOf)
+		return f
+	}
 	Expect(f.Type).To(Equal(typ), "got frame %s, want a %s frame", f.Raw, typ)
 	return f
 }

@@ -1,6 +1,9 @@
 package suites
 
 import (
+	"context"
+	"encoding/json"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -19,4 +22,28 @@ func mustObject(v any) map[string]any {
 	m, err := probe.MarshalObject(v)
 	Expect(err).NotTo(HaveOccurred())
 	return m
+}
+
+// mustJSON encodes v.
+func mustJSON(v any) []byte {
+	GinkgoHelper()
+	raw, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return raw
+}
+
+// Features returns the features domain's discovery document advertises.
+func (w *World) Features(ctx context.Context, domain string) map[string]bool {
+	GinkgoHelper()
+	r, err := w.P.JSON(ctx, "GET", domain, "/.well-known/emsg", nil, nil)
+	Expect(err).NotTo(HaveOccurred())
+	var doc struct {
+		Features []string `json:"features"`
+	}
+	Expect(r.Decode(&doc)).To(Succeed())
+	out := map[string]bool{}
+	for _, f := range doc.Features {
+		out[f] = true
+	}
+	return out
 }
