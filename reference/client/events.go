@@ -24,6 +24,7 @@ type event struct {
 	} `json:"request"`
 	Address address.Address `json:"address"`
 	Bundle  json.RawMessage `json:"bundle"`
+	Ticket  json.RawMessage `json:"ticket"`
 	Receipt *struct {
 		Kind string          `json:"kind"`
 		ID   string          `json:"id"`
@@ -117,6 +118,8 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, nil, ContactRemoved, out, func(ct *Contact) { ct.State = Removed }, "")
 	case "key_rotated":
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
+	case "session_ticket":
+		return c.applyTicket(tx, id, seq, ev.Ticket, out)
 	case "group", "group_refused":
 		groupEvent(seq, ev, out)
 	case "receipt":

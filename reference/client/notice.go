@@ -34,6 +34,10 @@ const (
 	// (CLIENT-KEY-03); Err is a [*KeyChangeError]. The old keys stay in use.
 	KeyRefused NoticeKind = "key_refused"
 	Receipt    NoticeKind = "receipt" // Receipt is the kind (delivered, read, expired, failed); ID the envelope
+	// SessionTicket: a session with Address started; ID is the session
+	// id. When this account is the peer, [Client.OpenSession] can now
+	// talk to the initiator's server directly.
+	SessionTicket NoticeKind = "session_ticket"
 
 	// The envelope kinds below are never a message from the claimed
 	// sender: Address is only what the envelope claims.

@@ -76,6 +76,8 @@ func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now w
 		return in.applyContactResponse(tx, raw, now, fx)
 	case "contact_removed":
 		return in.applyContactRemoved(tx, raw, now, fx)
+	case "session_ticket":
+		return in.applySessionTicket(tx, raw, now, fx)
 	case "group_request":
 		return in.applyGroupRequest(tx, raw, now, fx)
 	case "group_event":
