@@ -315,13 +315,13 @@ func resultError(i int, code string) fakepeer.ItemResult {
 	return fakepeer.ItemResult{Index: i, Status: "error", Error: code}
 }
 
-// ExpectPostRefused checks that the group post id, answered r, was
-// refused with code: at once by the sender's server, or, when that server
-// accepted it for a remote host, by a failed receipt on the sender's
-// stream s carrying the host's code.
-func ExpectPostRefused(ctx context.Context, s *probe.Stream, r *probe.Response, id, code string) {
+// ExpectPostRefused checks that the post id of from to group g, answered
+// r, was refused with code: at once when from's server hosts g or refuses
+// it itself, or, when that server accepted it for a remote host, by a
+// failed receipt on from's stream s carrying the host's code.
+func ExpectPostRefused(ctx context.Context, s *probe.Stream, from *probe.Account, g address.Address, r *probe.Response, id, code string) {
 	GinkgoHelper()
-	if r.Status != 202 {
+	if r.Status != 202 || from.Addr.Domain == g.Domain {
 		ExpectError(r, code)
 		return
 	}

@@ -198,6 +198,6 @@ var _ = Describe("Group operations", func() {
 		ExpectError(r, "gone")
 		By("a post from another server after the dissolution")
 		id, _, r = w.PostGroup(ctx, carol, g, bundles(alice, bob), "still there?")
-		ExpectPostRefused(ctx, cs, r, id, "gone")
+		ExpectPostRefused(ctx, cs, carol, g, r, id, "gone")
 	})
 })

@@ -62,7 +62,7 @@ var _ = Describe("Group posts", func() {
 			By(tc.name)
 			s := w.Stream(ctx, tc.sender, -1)
 			id, _, r := w.PostGroup(ctx, tc.sender, g, bundles(alice, bob), "let me in")
-			ExpectPostRefused(ctx, s, r, id, "forbidden")
+			ExpectPostRefused(ctx, s, tc.sender, g, r, id, "forbidden")
 		}
 		NoEvent(ctx, as, "envelope")
 		NoEvent(ctx, bs, "envelope")
