@@ -108,7 +108,7 @@ var _ = Describe("Groups across federation", func() {
 		Consistently(ctx, func() int { return len(itemsOf(peer, "group_request", "id", id)) }).WithTimeout(scale(quietPeriod)).Should(Equal(1), "the refused transaction is not sent again")
 	})
 
-	Conformance(Groups, "answers group_request items it refuses with the code a local actor gets", Reqs("GROUP-REFUSED-01", "GROUP-JOIN-01", "GROUP-AUTHZ-01", "GROUP-UNKNOWN-01", "GROUP-DISSOLVE-01"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "answers group_request items it refuses with the code a local actor gets", Reqs("GROUP-REFUSED-01", "GROUP-JOIN-01", "GROUP-AUTHZ-01", "GROUP-UNKNOWN-01", "GROUP-DISSOLVE-01", "FED-TXN-05"), func(ctx SpecContext, w *World) {
 		peer := w.Peer()
 		alice := w.Register(ctx, w.A(), "alice")
 		g := w.NewGroup(ctx, alice, "Remote requests")
@@ -132,9 +132,13 @@ var _ = Describe("Groups across federation", func() {
 		as := w.Stream(ctx, alice, -1)
 		w.Act(ctx, alice, g, probe.Invite(mallory.Addr))
 		NextGroupEvent(ctx, as, g, "invited")
-		res = peerSend(ctx, w, peer, w.A(), groupRequest(g, mallory.Addr, "join", nil))
+		join := groupRequest(g, mallory.Addr, "join", nil)
+		res = peerSend(ctx, w, peer, w.A(), join)
 		Expect(res[0].Status).To(Equal("ok"))
 		Expect(NextGroupEvent(ctx, as, g, "joined").Actor).To(Equal(mallory.Addr.String()))
 		Expect(w.ReadGroup(ctx, alice, g).Role(mallory.Addr)).To(Equal("member"))
+		By("the same request again is a duplicate")
+		Expect(peerSend(ctx, w, peer, w.A(), join)[0].Status).To(Equal("duplicate"))
+		NoGroupEvent(ctx, as, g)
 	})
 })

@@ -82,7 +82,7 @@ var _ = Describe("Groups with a remote peer", func() {
 		Expect(raw).To(MatchJSON(sent), "the envelope unchanged")
 	})
 
-	Conformance(Groups, "refuses a group_post from a remote account that is not a member with forbidden", Reqs("GROUP-POST-01", "GROUP-FANOUT-01"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "refuses a group_post from a remote account that is not a member with forbidden", Reqs("GROUP-POST-01", "GROUP-FANOUT-01", "FED-TXN-05"), func(ctx SpecContext, w *World) {
 		peer := w.Peer()
 		alice, bob := w.Register(ctx, w.A(), "alice"), w.Register(ctx, w.A(), "bob")
 		g := w.NewGroup(ctx, alice, "Guarded")
@@ -106,6 +106,9 @@ var _ = Describe("Groups with a remote peer", func() {
 		id, sent, items := post("a member now")
 		Expect(peerSend(ctx, w, peer, w.A(), items...)[0].Status).To(Equal("ok"))
 		Expect(NextEnvelope(ctx, bs, id)).To(MatchJSON(sent))
+		By("the same post again is a duplicate, delivered once")
+		Expect(peerSend(ctx, w, peer, w.A(), items...)[0].Status).To(Equal("duplicate"))
+		NoEvent(ctx, bs, "envelope")
 	})
 
 	Conformance(Groups, "refuses group items that speak for a group or an account of another server", Reqs("FED-SPOOF-02", "FED-SPOOF-01"), func(ctx SpecContext, w *World) {
