@@ -45,12 +45,15 @@ var _ = Describe("Group posts", func() {
 		NoEvent(ctx, streams[erin], "envelope")
 	})
 
-	Conformance(Groups, "refuses with forbidden a group envelope from an account that is not a current member", Reqs("GROUP-POST-01", "GROUP-AUTHZ-01"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "refuses with forbidden a group envelope from an account that is not a current member", Reqs("GROUP-POST-01", "GROUP-AUTHZ-01", "GROUP-FORWARD-01"), func(ctx SpecContext, w *World) {
 		alice, bob, eve, carol := w.Register(ctx, w.A(), "alice"), w.Register(ctx, w.A(), "bob"), w.Register(ctx, w.A(), "eve"), w.Register(ctx, w.A(), "carol")
+		dave, frank := w.Register(ctx, w.B(), "dave"), w.Register(ctx, w.C(), "frank")
 		g := w.NewGroup(ctx, alice, "Members only")
-		w.AddMember(ctx, g, alice, bob, carol)
-		w.Act(ctx, alice, g, probe.Kick(carol.Addr))
-		Eventually(ctx, func() string { return w.roleSeen(ctx, alice, g, carol.Addr) }).Should(BeEmpty(), "carol is kicked")
+		w.AddMember(ctx, g, alice, bob, carol, dave)
+		for _, m := range []*probe.Account{carol, dave} {
+			w.Act(ctx, alice, g, probe.Kick(m.Addr))
+			Eventually(ctx, func() string { return w.roleSeen(ctx, m, g, m.Addr) }).Should(BeEmpty(), "%s is kicked", m.Addr)
+		}
 		as, bs := w.Stream(ctx, alice, -1), w.Stream(ctx, bob, -1)
 		for _, tc := range []struct {
 			name   string
@@ -58,6 +61,8 @@ var _ = Describe("Group posts", func() {
 		}{
 			{"an account that never was a member", eve},
 			{"a kicked member", carol},
+			{"an account of another server that never was a member, through its server", frank},
+			{"a kicked member of another server, through its server", dave},
 		} {
 			By(tc.name)
 			s := w.Stream(ctx, tc.sender, -1)
@@ -66,8 +71,5 @@ var _ = Describe("Group posts", func() {
 		}
 		NoEvent(ctx, as, "envelope")
 		NoEvent(ctx, bs, "envelope")
-		// A remote non-member's post reaches the host as a group_post
-		// item: see "refuses a group_post from a remote account that is
-		// not a member" (groups_peer.go).
 	})
 })
