@@ -163,7 +163,7 @@ var _ = Describe("Group operations", func() {
 		Expect(owners).To(Equal(1), "exactly one owner")
 	})
 
-	Conformance(Groups, "answers not_found for a group it does not host or know", Reqs("GROUP-UNKNOWN-01", "GROUP-REFUSED-02"), func(ctx SpecContext, w *World) {
+	Conformance(Groups, "answers not_found for a group it does not host or know", Reqs("GROUP-UNKNOWN-01", "GROUP-REFUSED-01", "GROUP-REFUSED-02"), func(ctx SpecContext, w *World) {
 		alice := w.Register(ctx, w.A(), "alice")
 		as := w.Stream(ctx, alice, -1)
 		nowhere, err := address.ParseCanonical(probe.FreshLocal("nowhere") + "#" + w.A())
@@ -176,6 +176,11 @@ var _ = Describe("Group operations", func() {
 		By("a group-changing operation on an account's address")
 		id = w.Act(ctx, alice, alice.Addr, probe.Rename("not a group"))
 		ExpectRefused(ctx, as, alice.Addr, id, "rename", "not_found")
+		By("a group another server does not host: its refusal comes back as the item's result")
+		elsewhere, err := address.ParseCanonical(probe.FreshLocal("nowhere") + "#" + w.B())
+		Expect(err).NotTo(HaveOccurred())
+		id = w.Act(ctx, alice, elsewhere, probe.Join())
+		ExpectRefused(ctx, as, elsewhere, id, "join", "not_found")
 	})
 
 	Conformance(Groups, "sends dissolved to every member and answers later operations and posts with gone", Reqs("GROUP-DISSOLVE-01", "GROUP-EVENT-01"), func(ctx SpecContext, w *World) {
