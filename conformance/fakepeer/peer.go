@@ -44,11 +44,14 @@ type Responder func(r Received) (status int, body []byte, hang bool)
 // Peer is one fake federation peer.
 type Peer struct {
 	Domain string
-	Key    fedsig.ServerKey
-	Deps   wire.Deps
-	table  resolve.Table
-	http   *http.Client
-	server *http.Server
+	// ClaimDomain, if set, is the domain the discovery document claims
+	// instead of Domain: a peer lying about who it is (DISC-DOMAIN-01).
+	ClaimDomain string
+	Key         fedsig.ServerKey
+	Deps        wire.Deps
+	table       resolve.Table
+	http        *http.Client
+	server      *http.Server
 
 	mu        sync.Mutex
 	received  []Received
@@ -116,6 +119,13 @@ func (p *Peer) Close() error {
 	return err
 }
 
+// Claim makes the discovery document claim domain ("" for the truth).
+func (p *Peer) Claim(domain string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ClaimDomain = domain
+}
+
 // SetResponder scripts the peer's answers (nil: every item ok).
 func (p *Peer) SetResponder(r Responder) {
 	p.mu.Lock()
@@ -148,8 +158,14 @@ func (p *Peer) NewAccount(local string) (*keys.Identity, error) {
 }
 
 func (p *Peer) discovery(w http.ResponseWriter, _ *http.Request) {
+	p.mu.Lock()
+	domain := p.Domain
+	if p.ClaimDomain != "" {
+		domain = p.ClaimDomain
+	}
+	p.mu.Unlock()
 	writeJSON(w, 200, map[string]any{
-		"domain": p.Domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
+		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",

@@ -127,6 +127,7 @@ func (x *containers) startDomain(ctx context.Context, domain, image string) erro
 		testcontainers.WithLabels(x.labels()),
 		testcontainers.WithMounts(testcontainers.VolumeMount(volume, dataDir)),
 		tcnetwork.WithNetwork([]string{domain}, x.nw),
+		alsoOnBridge, // published ports stay on the default bridge: a cut off (network disconnect) keeps them
 		testcontainers.WithWaitStrategy(wait.ForHTTP("/emsg/v1/health").WithPort(contractPort).
 			WithStartupTimeout(x.cfg.Scale(healthTimeout)).WithPollInterval(50*time.Millisecond)),
 	)
@@ -140,6 +141,12 @@ func (x *containers) startDomain(ctx context.Context, domain, image string) erro
 	}
 	return x.pointProxy(ctx, domain, ctr)
 }
+
+// alsoOnBridge attaches the container to the default bridge network too.
+var alsoOnBridge = testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
+	req.Networks = append(req.Networks, "bridge")
+	return nil
+})
 
 // pointProxy points domain's proxy at the container's published port.
 func (x *containers) pointProxy(ctx context.Context, domain string, ctr *testcontainers.DockerContainer) error {

@@ -37,6 +37,16 @@ func probeDocker(ctx context.Context) (cli *testcontainers.DockerClient, err err
 	return cli, nil
 }
 
+// DockerAvailable reports whether a Docker engine answers (nil) or why
+// not (wrapping [ErrNoDocker]).
+func DockerAvailable(ctx context.Context) error {
+	cli, err := probeDocker(ctx)
+	if err == nil {
+		_ = cli.Close()
+	}
+	return err
+}
+
 // pinPublishedHost makes testcontainers-go reach published ports on
 // 127.0.0.1 when the engine runs in this process's own network namespace
 // (its bridge gateway is one of our addresses), which its guess gets

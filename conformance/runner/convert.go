@@ -25,7 +25,9 @@ func caseOf(sr types.SpecReport, exp Expectations, serverLog func() string) (res
 		case l == string(spec.Must) || l == string(spec.Should) || l == string(spec.May):
 			c.Level = l
 		default:
-			c.Requirements = append(c.Requirements, l)
+			if _, ok := spec.RequirementByID(l); ok {
+				c.Requirements = append(c.Requirements, l)
+			}
 		}
 	}
 	c.ID = suites.CaseID(c.Profile, sr.FullText())

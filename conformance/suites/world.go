@@ -80,6 +80,16 @@ func (w *World) Peer() *fakepeer.Peer {
 	return env.Peer
 }
 
+// SecondPeer returns the second fake peer, or skips the spec.
+func (w *World) SecondPeer() *fakepeer.Peer {
+	if len(env.Peers) < 2 {
+		Skip("needs a second fake federation peer (EMSG_CONFORM_PEERS)")
+	}
+	p := env.Peers[1]
+	DeferCleanup(func() { p.SetResponder(nil); p.Claim("") })
+	return p
+}
+
 // Control returns the deployment's controls.
 func (w *World) Control() harness.Control { return env.Deployment.Control() }
 
