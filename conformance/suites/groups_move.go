@@ -25,7 +25,7 @@ var _ = Describe("Group members who move", func() {
 		Expect(left.Actor).To(Equal(bob.Addr.String()), "the old address leaves")
 		invited := NextGroupEvent(ctx, as, g, "invited")
 		Expect(invited.Target).To(Equal(bob2.Addr.String()), "the new address is invited")
-		Expect(invited.Seq).To(Equal(left.Seq+1))
+		Expect(invited.Seq).To(Equal(left.Seq + 1))
 		Expect(NextGroupEvent(ctx, ns, g, "invited").Target).To(Equal(bob2.Addr.String()), "the new address hears of its invitation")
 		w.Act(ctx, bob2, g, probe.Join())
 		Eventually(ctx, func() string { return w.roleSeen(ctx, alice, g, bob2.Addr) }).Should(Equal("member"))
