@@ -20,6 +20,7 @@ const (
 	outEnv   = "EMSG_CONFORM_TEST_OUT"
 	suiteEnv = "EMSG_CONFORM_TEST_SUITES"
 	listEnv  = "EMSG_CONFORM_TEST_LIST"
+	focusEnv = "EMSG_CONFORM_TEST_FOCUS"
 )
 
 // referenceExpectations lists the reference's known failures.
@@ -48,7 +49,8 @@ func TestSuites(t *testing.T) {
 		suites = b.suites
 	}
 	list := os.Getenv(listEnv) == "1"
-	run, err := RunWith(context.Background(), &quietT{}, Options{Target: cfg, Suites: suites, Expectations: referenceExpectations, List: list})
+	run, err := RunWith(context.Background(), &quietT{}, Options{Target: cfg, Suites: suites, Expectations: referenceExpectations,
+		List: list, Focus: os.Getenv(focusEnv)})
 	if errors.Is(err, ErrNotReporter) {
 		return // ginkgo -p: process 1 judges the whole run
 	}

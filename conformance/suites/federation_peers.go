@@ -68,4 +68,37 @@ var _ = Describe("Federation with a remote contact", func() {
 		Expect(r.Status).NotTo(Equal(200), "a transaction signed with a key from a document for another domain: got %s", r)
 		NoEvent(ctx, bs, "envelope")
 	})
+
+	Conformance(Federation, "does not follow a redirect when it fetches a peer's discovery document", Reqs("ADDR-REDIRECT-01"), func(ctx SpecContext, w *World) {
+		redirecting := w.ThirdPeer()
+		honest := w.Peer()
+		redirecting.Redirect("http://" + honest.Domain + "/.well-known/emsg")
+		bob := w.Register(ctx, w.A(), "bob")
+		strangerOK(ctx, w, bob)
+		bs := w.Stream(ctx, bob, -1)
+		_, env := peerEnvelope(w, redirecting, bob.Bundle())
+		txn, err := redirecting.Transaction(w.A(), envelopeItem(env))
+		Expect(err).NotTo(HaveOccurred())
+		// signed with the honest peer's key, which the redirect target publishes
+		r, err := redirecting.Send(ctx, w.P, txn, fakepeer.SendOptions{SignWith: &honest.Key})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Status).NotTo(Equal(200), "a key found only by following a redirect: got %s", r)
+		NoEvent(ctx, bs, "envelope")
+	})
+
+	Conformance(Federation, "waits at least the retry_after a peer asks for before retrying", Reqs("FED-QUEUE-04"), func(ctx SpecContext, w *World) {
+		peer := w.Peer()
+		alice := w.Register(ctx, w.A(), "alice")
+		_, mallory := w.peerAccount(peer)
+		env, err := alice.Seal(mallory, "patience")
+		Expect(err).NotTo(HaveOccurred())
+		peer.SetResponder(answerFor(env.ID, 1, 429, func(fakepeer.Received) []byte {
+			return []byte(`{"error":"rate_limited","message":"slow down","retry_after":2}`)
+		}))
+		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/messages", env), 202)
+		Eventually(ctx, func() []fakepeer.Received { return deliveredWith(peer, env.ID) }).WithTimeout(scale(deliveryTimeout)).ShouldNot(BeEmpty())
+		attempts := txnsWith(peer, env.ID)
+		Expect(len(attempts)).To(BeNumerically(">=", 2))
+		Expect(attempts[1].At.Sub(attempts[0].At)).To(BeNumerically(">=", 1900*time.Millisecond), "the retry waited retry_after (2 s)")
+	})
 })
