@@ -17,6 +17,7 @@ func init() {
 		domain:     "a.test",
 		middleware: acceptRefusedPosts,
 		suites:     []string{"groups"},
+		focus:      "not a current member",
 		mustFail: map[string]string{
 			"groups/group-posts-refuses-with-forbidden-a-group-envelope-from-an-account-that-is-not-a-current-member": "want error forbidden",
 		},
@@ -27,6 +28,7 @@ func init() {
 			return status, regexp.MustCompile(`"status":"error","error":"forbidden"(,"message":"[^"]*")?`).ReplaceAll(body, []byte(`"status":"ok"`))
 		}),
 		suites: []string{"groups"},
+		focus:  "speak for a group|remote account that is not a member",
 		mustFail: map[string]string{
 			"groups/groups-with-a-remote-peer-refuses-group-items-that-speak-for-a-group-or-an-account-of-another-server":     "an event of a group of the server under test",
 			"groups/groups-with-a-remote-peer-refuses-a-group-post-from-a-remote-account-that-is-not-a-member-with-forbidden": "forbidden",
