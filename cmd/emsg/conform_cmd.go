@@ -26,7 +26,7 @@ func newConformCommand() *cobra.Command {
 		Use:   "conform",
 		Short: "Run the conformance suites against a server (the in-process reference by default)",
 		Long: `conform checks the embedded spec and the test vectors, then runs the
-conformance suites (core, federation, robustness, security) against the
+conformance suites (core, federation, groups, robustness, security) against the
 target: the reference in-process on loopback (embedded, the default), a
 command started once per domain (exec), an image per domain (container) or
 servers already running (external). It prints a summary per suite and the
@@ -49,7 +49,7 @@ conformance/README.md); flags win.`,
 	fl.StringVar(&f.command, "command", "", "exec: the command template ({domain} {listen} {resolve_file} {data_dir})")
 	fl.StringSliceVar(&f.images, "image", nil, "container: the image, or one per domain in order")
 	fl.StringVar(&f.resolveFile, "resolve-file", "", "external: the resolver table file of the running servers")
-	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,robustness,security)")
+	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,groups,robustness,security)")
 	fl.Float64Var(&f.timeouts, "timeout-multiplier", 0, "multiply every wait, for slow implementations (default 1)")
 	fl.StringVar(&f.expectations, "expectations", "", "the implementation's expectations file (known failures)")
 	fl.StringVar(&f.reportDir, "report-dir", "out/conformance", "where the results are written")

@@ -1,5 +1,5 @@
 // Package suites holds the conformance specs (Ginkgo v2 + Gomega) that
-// certify an EMSG/1 server: the core, federation, robustness and security
+// certify an EMSG/1 server: the core, federation, groups, robustness and security
 // suites. The specs register themselves with Ginkgo when the package is
 // imported, so the same specs run from `go test ./conformance/...` and,
 // compiled into the CLI, from `emsg conform` (package runner calls

@@ -49,8 +49,11 @@ func TestMirrorFollowsTheHostsEvents(t *testing.T) {
 		{eventItemOf(4, "renamed", "bob#b.test", `,"name":"Club 2"`, alice), false, 2, "Club 2"},
 		// an event past a gap changes nothing in the mirror
 		{eventItemOf(6, "renamed", "bob#b.test", `,"name":"Skipped"`, "bob#b.test"), false, 2, "Club 2"},
-		// alice leaves: the mirror has no local member and goes
-		{eventItemOf(5, "left", alice, "", alice), false, -1, ""},
+		// alice leaves: the mirror has no local member but stays, so that the
+		// history replayed when she comes back can pass through this event
+		{eventItemOf(5, "left", alice, "", alice), false, 1, "Club 2"},
+		// she is invited again: the mirror follows on
+		{eventItemOf(6, "invited", "bob#b.test", `,"target":"`+alice+`"`, alice), false, 1, "Club 2"},
 	}
 	for i, s := range steps {
 		fx := apply(s.item)
@@ -74,8 +77,8 @@ func TestMirrorFollowsTheHostsEvents(t *testing.T) {
 	for _, ev := range f.events(alice) {
 		seqs = append(seqs, ev["group_event"].(map[string]any)["seq"].(float64))
 	}
-	if !slices.Equal(seqs, []float64{2, 3, 4, 5}) {
-		t.Fatalf("alice got the events %v, want 2, 3, 4, 5: each once, in seq order", seqs)
+	if !slices.Equal(seqs, []float64{2, 3, 4, 5, 6}) {
+		t.Fatalf("alice got the events %v, want 2, 3, 4, 5, 6: each once, in seq order", seqs)
 	}
 }
 

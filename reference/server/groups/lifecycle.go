@@ -57,6 +57,13 @@ func (s *Service) MemberMovedTx(tx *store.Tx, old, moved address.Address) (Effec
 	return fx, nil
 }
 
+// MovedTx is [Service.MemberMovedTx] in the shape migration.GroupMover
+// wants: the accounts to wake and the domains to kick after the commit.
+func (s *Service) MovedTx(tx *store.Tx, old, moved address.Address) ([]address.Address, []string, error) {
+	fx, err := s.MemberMovedTx(tx, old, moved)
+	return fx.Wake, fx.Kick, err
+}
+
 // moveIn records old's departure and new's invitation in g.
 func (s *Service) moveIn(tx *store.Tx, g store.Group, old, moved string) (Effects, error) {
 	now := s.now()

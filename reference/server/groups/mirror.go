@@ -10,9 +10,13 @@ import (
 // elsewhere (a hosted group is never touched). A mirror starts at the
 // created event (seq 1: the host replays the history to a server whose
 // first member joins) and follows events strictly in seq order, so that
-// every event changes it once. It is dropped when its last local member
-// leaves or is kicked; a dissolved group's mirror stays, marked, so that
-// later posts still go to the host, which answers gone.
+// every event changes it once. It stays when its last local member leaves
+// or is kicked — the history the host replays when one comes back passes
+// through that departure, and a mirror dropped there could never follow
+// the rest — and it stays once the group is dissolved, marked, so that
+// later posts still go to the host, which answers gone (or forbidden for
+// a former member). Nobody reads a mirror without a local member: GET
+// answers members only.
 func follow(tx *store.Tx, self string, ev Event) error {
 	if domainOf(ev.Group) == self {
 		return nil
@@ -28,9 +32,6 @@ func follow(tx *store.Tx, self string, ev Event) error {
 	}
 	mirror(&g, ev)
 	g.Seq = ev.Seq
-	if (ev.Kind == kindLeft || ev.Kind == kindKicked) && !hasDomain(g.Members, self) {
-		return tx.DeleteGroup(g.Address)
-	}
 	return tx.PutGroup(g)
 }
 

@@ -19,10 +19,16 @@ func (s *Service) RouteGroup(tx *store.Tx, env *envelope.Envelope, raw []byte, n
 
 // Route takes an envelope a local account sends, in the messaging
 // service's store operation, when its to is a group: a group hosted here
-// is checked and fanned out ([host.post]); a group hosted elsewhere that
-// this server mirrors (it has local members) is queued for its host as a
-// group_post item (GROUP-FORWARD-01). handled is false for an envelope to
-// an account, which messaging delivers itself.
+// is checked and fanned out ([host.post]); a group hosted elsewhere is
+// queued for its host as a group_post item (GROUP-FORWARD-01). A remote
+// address is taken for a group when this server mirrors it (it has local
+// members) or when the envelope wraps no key for it: a 1:1 envelope
+// always has one (ENV-KEYS-01), so such an envelope can only be a group
+// post — from a sender whose server holds no mirror (never a member, or
+// kicked), which the host refuses with forbidden, or to an address that
+// is no group, which the host refuses with not_found; either comes back
+// as a failed receipt. handled is false for an envelope to an account,
+// which messaging delivers itself.
 func (s *Service) Route(tx *store.Tx, env *envelope.Envelope, raw []byte, now wire.Millis) (handled bool, fx Effects, err error) {
 	to := env.To.String()
 	_, known, err := tx.GetGroup(to)
@@ -36,7 +42,7 @@ func (s *Service) Route(tx *store.Tx, env *envelope.Envelope, raw []byte, now wi
 		fx, err := s.host.post(tx, env, raw)
 		return true, fx, err
 	}
-	if !known {
+	if _, oneToOne := env.Keys[env.To]; !known && oneToOne {
 		return false, Effects{}, nil
 	}
 	item, err := postItem(raw)

@@ -86,6 +86,9 @@ func TestPostsToGroups(t *testing.T) {
 		{"unknown", addr("bob"), "nope#a.test", http.StatusNotFound, "not_found"},
 		// happy path: a remote group this server mirrors: a group_post for its host (GROUP-FORWARD-01)
 		{"remote group", addr("dave"), "club#b.test", http.StatusAccepted, ""},
+		// happy path: a remote address not mirrored here and no key for it: a group post from a
+		// non-member, forwarded for the host to refuse (GROUP-FORWARD-01)
+		{"unmirrored remote group", addr("carol"), "other#b.test", http.StatusAccepted, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,8 +116,8 @@ func TestPostsToGroups(t *testing.T) {
 			posts++
 		}
 	}
-	if fanouts != 1 || posts != 1 {
-		t.Fatalf("queued for b.test: %d fan-outs and %d posts, want 1 and 1", fanouts, posts)
+	if fanouts != 1 || posts != 2 {
+		t.Fatalf("queued for b.test: %d fan-outs and %d posts, want 1 and 2", fanouts, posts)
 	}
 	f.op("alice", "DELETE", teamPath, nil)
 	if status, code, _ := f.post(addr("alice"), team, members...); status != http.StatusGone || code != "gone" {

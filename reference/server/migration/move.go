@@ -77,7 +77,8 @@ func (s *Service) checkNoOwnedGroup(ctx context.Context, me address.Address) err
 }
 
 // applyOwnMove verifies n with the current key of me (bad_signature),
-// marks me moved to n.To and forwards n to its accepted contacts. The
+// marks me moved to n.To, records the move in the groups this server
+// hosts ([GroupMover]) and forwards n to its accepted contacts. The
 // same move again changes nothing; another one is forbidden. The tokens
 // of me stay: it may drain its stream, and its sends are answered moved.
 func (s *Service) applyOwnMove(tx *store.Tx, me address.Address, n *account.MoveNotice, fx *Effects) error {
@@ -100,6 +101,13 @@ func (s *Service) applyOwnMove(tx *store.Tx, me address.Address, n *account.Move
 	acct.State, acct.MovedTo = store.StateMoved, n.To.String()
 	if err := tx.PutAccount(acct); err != nil {
 		return err
+	}
+	if m, ok := s.groups.(GroupMover); ok {
+		wake, kick, err := m.MovedTx(tx, me, n.To)
+		if err != nil {
+			return fmt.Errorf("move %s in its groups: %w", me, err)
+		}
+		fx.Wake, fx.Kick = append(fx.Wake, wake...), append(fx.Kick, kick...)
 	}
 	notice, bundle, err := moveBytes(n)
 	if err != nil {

@@ -44,6 +44,14 @@ type Groups interface {
 	LeaveAll(ctx context.Context, addr address.Address) error
 }
 
+// GroupMover is the part of a [Groups] that hosts groups: a local member's
+// move becomes, in the move's store operation, a left event for the old
+// address and an invited event for the new one in every group this server
+// hosts (GROUP-MOVE-01). The groups package's Service is one.
+type GroupMover interface {
+	MovedTx(tx *store.Tx, old, moved address.Address) (wake []address.Address, kick []string, err error)
+}
+
 // NoGroups is the [Groups] of a server that hosts none: nothing to leave.
 type NoGroups struct{}
 
