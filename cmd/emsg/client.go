@@ -44,6 +44,8 @@ in EMSG_RESOLVE or EMSG_RESOLVE_FILE, as 'emsg serve --domains' prints it.`,
 		newClientSendCommand(open),
 		newClientListenCommand(open),
 		newClientMessagesCommand(open),
+		newClientSessionCommand(open),
+		newClientGroupsCommand(open),
 	)
 	return cmd
 }

@@ -91,6 +91,10 @@ func noticeLine(n client.Notice) string {
 		return fmt.Sprintf("emsg: %s has new keys, which chain from the old ones", n.Address)
 	case client.Receipt:
 		return fmt.Sprintf("emsg: message %s to %s: %s", n.ID, n.Address, n.Receipt)
+	case client.SessionTicket:
+		return fmt.Sprintf("emsg: session %s with %s; if %s started it, 'emsg client session %s' talks through its server", n.ID, n.Address, n.Address, n.Address)
+	case client.GroupChanged, client.GroupRefused:
+		return groupNoticeLine(n)
 	}
 	return fmt.Sprintf("emsg: warning: %s from %s%s: %v", n.Kind, n.Address, idSuffix(n.ID), n.Err)
 }

@@ -24,11 +24,18 @@ type event struct {
 	} `json:"request"`
 	Address address.Address `json:"address"`
 	Bundle  json.RawMessage `json:"bundle"`
+	Ticket  json.RawMessage `json:"ticket"`
 	Receipt *struct {
 		Kind string          `json:"kind"`
 		ID   string          `json:"id"`
 		From address.Address `json:"from"`
 	} `json:"receipt"`
+	GroupEvent *GroupEvent     `json:"group_event"`
+	Group      address.Address `json:"group"` // group_refused
+	ID         string          `json:"id"`
+	Op         string          `json:"op"`
+	Error      string          `json:"error"`
+	Message    string          `json:"message"`
 }
 
 // outcome is what one event gives the user, delivered after it is stored.
@@ -111,6 +118,10 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, nil, ContactRemoved, out, func(ct *Contact) { ct.State = Removed }, "")
 	case "key_rotated":
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
+	case "session_ticket":
+		return c.applyTicket(tx, id, seq, ev.Ticket, out)
+	case "group", "group_refused":
+		groupEvent(seq, ev, out)
 	case "receipt":
 		if ev.Receipt != nil {
 			out.notice(Notice{Kind: Receipt, Seq: seq, Address: ev.Receipt.From, ID: ev.Receipt.ID, Receipt: ev.Receipt.Kind})

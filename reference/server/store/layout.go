@@ -17,6 +17,7 @@ var (
 	bucketQueue      = []byte("queue")       // destination\x00id → queue item JSON
 	bucketQueueIDs   = []byte("queue_ids")   // destination → last id (8 bytes)
 	bucketTxns       = []byte("txns")        // origin\x00txn → txn JSON
+	bucketHeld       = []byte("held")        // session\x00envelope id → HeldItem JSON
 	expiryEvents     = []byte("exp_events")  // expires\x00address\x00seq → empty
 	expiryDedupe     = []byte("exp_dedupe")  // expires\x00from\x00id → empty
 	expiryQueue      = []byte("exp_queue")   // expires\x00destination\x00id → empty
@@ -31,5 +32,6 @@ var allBuckets = [][]byte{
 	bucketChallenges, bucketTokens, bucketTokensOf, bucketContacts,
 	bucketEvents, bucketStreams, bucketDedupe, bucketQueue, bucketQueueIDs,
 	bucketTxns, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
-	expiryTokens, expiryTxns, expiryInvites,
+	expiryTokens, expiryTxns, expiryInvites, bucketHeld,
+	bucketGroups, bucketGroupIndex, bucketGroupLog,
 }
