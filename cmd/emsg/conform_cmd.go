@@ -119,7 +119,7 @@ func runConform(cmd *cobra.Command, f conformFlags) error {
 	if err != nil {
 		return failf("conformance run: %v", err)
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintln(out, "\n(Ginkgo's count above treats expected failures as failures; this summary applies the expectations file)")
 	failed := printSummary(out, run)
 	if err := runner.WriteReports(f.reportDir, run); err != nil {
 		return failf("%v", err)

@@ -36,13 +36,14 @@ func printSummary(out io.Writer, run results.Run) int {
 	}
 	w.Flush()
 	fmt.Fprintf(out, "%d cases in %.1f s\n\n", len(run.Cases), float64(run.Duration)/1000)
-	printCoverage(out, runner.CoverageOf(suites.Cases()), failed)
+	printCoverage(out, runner.CoverageOf(suites.Cases()))
+	printCertified(out, run)
 	return failed
 }
 
 // printCoverage says, per profile, how many MUSTs the cases cite, and
 // which profiles this run certifies.
-func printCoverage(out io.Writer, cov runner.Coverage, failed int) {
+func printCoverage(out io.Writer, cov runner.Coverage) {
 	fmt.Fprintln(out, "requirement coverage (MUST statements cited by a case):")
 	for _, p := range cov.Profiles {
 		if !p.HasSuites {
@@ -54,11 +55,13 @@ func printCoverage(out io.Writer, cov runner.Coverage, failed int) {
 	if len(cov.Unknown) > 0 {
 		fmt.Fprintf(out, "  cases cite unknown requirements: %s\n", strings.Join(cov.Unknown, ", "))
 	}
-	certified := []string{}
-	for _, p := range cov.Profiles {
-		if p.HasSuites && p.Cited == p.Musts && failed == 0 {
-			certified = append(certified, string(p.Profile))
-		}
+}
+
+// printCertified says which profiles the run certifies.
+func printCertified(out io.Writer, run results.Run) {
+	var certified []string
+	for _, p := range runner.Certified(run) {
+		certified = append(certified, string(p))
 	}
 	if len(certified) == 0 {
 		fmt.Fprintln(out, "no profile is certified by this run: certification needs a passing case for every MUST of a profile")
@@ -76,7 +79,7 @@ func printCatalogue(out io.Writer, run results.Run) {
 	}
 	w.Flush()
 	fmt.Fprintf(out, "%d cases\n\n", len(run.Cases))
-	printCoverage(out, runner.CoverageOf(suites.Cases()), 0)
+	printCoverage(out, runner.CoverageOf(suites.Cases()))
 }
 
 func abbreviate(ids []string, n int) string {

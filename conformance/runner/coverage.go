@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/emsg-project/emsg/conformance/suites"
+	"github.com/emsg-project/emsg/reports/results"
 	"github.com/emsg-project/emsg/spec"
 )
 
@@ -51,4 +52,35 @@ func CoverageOf(cases []suites.Case) Coverage {
 		cov.Profiles = append(cov.Profiles, pc)
 	}
 	return cov
+}
+
+// Certified returns the profiles run certifies: every MUST of the profile
+// is cited by a case that passed, and by no case that failed (an expected
+// failure still blocks). Profiles without suites are never certified.
+func Certified(run results.Run) []spec.Profile {
+	passed, blocked := map[string]bool{}, map[string]bool{}
+	for _, c := range run.Cases {
+		for _, id := range c.Requirements {
+			switch {
+			case c.Verdict == results.Pass || c.Verdict == results.UnexpectedPass:
+				passed[id] = true
+			case c.Verdict != results.Skipped:
+				blocked[id] = true
+			}
+		}
+	}
+	var out []spec.Profile
+	for _, p := range suites.ProfilesWithSuites() {
+		ok := true
+		for _, r := range spec.RequirementsByProfile(p) {
+			if r.Level == spec.Must && (!passed[r.ID] || blocked[r.ID]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -2,7 +2,9 @@ package runner
 
 import (
 	"context"
+
 	"encoding/json"
+	"github.com/emsg-project/emsg/spec"
 	"os"
 	"testing"
 
@@ -52,7 +54,8 @@ func TestSuites(t *testing.T) {
 			t.Errorf("%s: %s: %s", c.ID, c.Verdict, c.Reason)
 		}
 	}
-	t.Logf("%d cases in %v", len(run.Cases), run.Duration)
+	t.Logf("%d cases in %d ms", len(run.Cases), run.Duration)
+	checkCoverage(t)
 }
 
 // quietT lets the test judge the cases itself (a subprocess run against
@@ -60,3 +63,9 @@ func TestSuites(t *testing.T) {
 type quietT struct{}
 
 func (quietT) Fail() {}
+
+// profileOf is the catalogue profile of a requirement ID.
+func profileOf(id string) string {
+	r, _ := spec.RequirementByID(id)
+	return string(r.Profile)
+}

@@ -52,4 +52,3 @@ var _ = Describe("Stream acknowledgements", func() {
 		Expect(string(f.Event)).To(ContainSubstring(id), "the new event still arrives")
 	})
 })
-
