@@ -32,7 +32,9 @@ func Suites() []Suite { return []Suite{Core, Federation, Sessions, Robustness, S
 // ProfilesWithSuites are the catalogue profiles whose MUSTs the suites
 // set out to cover; the coverage check holds them to it. Profiles not
 // listed have no suite yet and are reported as not covered.
-func ProfilesWithSuites() []spec.Profile { return []spec.Profile{spec.Core, spec.Federation, spec.Sessions} }
+func ProfilesWithSuites() []spec.Profile {
+	return []spec.Profile{spec.Core, spec.Federation, spec.Sessions}
+}
 
 // defaultSpecTimeout bounds one spec, before the timeout multiplier.
 const defaultSpecTimeout = 30 * time.Second
