@@ -2,6 +2,7 @@ package suites
 
 import (
 	"context"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -9,6 +10,10 @@ import (
 	"github.com/emsg-project/emsg/conformance/probe"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
 )
+
+// ackWait is how long a host waits for the peer's ack of an envelope
+// offered on the socket before it falls back to federation.
+const ackWait = 30 * time.Second
 
 // sendOn sends an envelope sealed by from to the bundle on a session
 // socket and returns its id and the result frame that answers it.
@@ -56,6 +61,15 @@ var _ = Describe("Session carriage", func() {
 		Expect(sock.CloseWith(1001)).To(Succeed(), "going away, without an ack")
 		nextEnvelope(ctx, s.bs, id)
 	})
+
+	Conformance(Sessions, "delivers through federation an envelope the peer has not acknowledged on its open socket within 30 seconds", Reqs("SESS-FALLBACK-01"), func(ctx SpecContext, w *World) {
+		s := w.StartSession(ctx)
+		sock := w.join(ctx, s)
+		id, r := w.Send(ctx, s.alice, s.bob.Bundle(), "offered on the socket, never acknowledged")
+		ExpectStatus(r, 202)
+		nextEnvelope(ctx, sock, id)
+		envelopeWithin(ctx, s.bs, id, ackWait+deliveryTimeout)
+	}, SpecTimeout(scale(ackWait+2*deliveryTimeout)), Label("slow"))
 
 	Conformance(Sessions, "delivers through federation while the peer is not connected", Reqs("SESS-FALLBACK-01"), func(ctx SpecContext, w *World) {
 		s := w.StartSession(ctx)

@@ -9,6 +9,13 @@ import (
 	"github.com/oklog/ulid/v2"
 )
 
+// Not covered here: the end after 600 seconds without an envelope and at
+// the ticket's expiry (at most 24 hours). Section 5 fixes both, and the
+// reference does not make them configurable (its sessions.Timing is
+// shortened by its own unit tests only), so a case would wait ten
+// minutes. SESS-END-01 is cited for the two other ends: the initiator's
+// request and the peer's normal closure.
+
 // closeEnded is the status a host closes a session socket with when the
 // session ended (section 5).
 const closeEnded = 4002

@@ -234,6 +234,13 @@ func envelopeOf(f probe.Frame) (id, from string) {
 // nextEnvelope waits on s for the envelope event of id, skipping others.
 func nextEnvelope(ctx context.Context, s *probe.Stream, id string) probe.Frame {
 	GinkgoHelper()
+	return envelopeWithin(ctx, s, id, deliveryTimeout)
+}
+
+// envelopeWithin is nextEnvelope waiting at most d (before the timeout
+// multiplier).
+func envelopeWithin(ctx context.Context, s *probe.Stream, id string, d time.Duration) probe.Frame {
+	GinkgoHelper()
 	var got probe.Frame
 	Eventually(ctx, func() bool {
 		for {
@@ -248,6 +255,6 @@ func nextEnvelope(ctx context.Context, s *probe.Stream, id string) probe.Frame {
 				}
 			}
 		}
-	}).WithTimeout(scale(deliveryTimeout)).WithPolling(5*time.Millisecond).Should(BeTrue(), "the envelope %s", id)
+	}).WithTimeout(scale(d)).WithPolling(5*time.Millisecond).Should(BeTrue(), "the envelope %s", id)
 	return got
 }
