@@ -10,13 +10,18 @@ DOCKER      ?= docker
 IMAGE       ?= emsg-reference:dev
 IMAGE_DIR   := out/image
 
-.PHONY: all conformance test lint vectors spec fuzz bench image clean
+.PHONY: all conformance conformance-docker test lint vectors spec fuzz bench image clean
 
 all: lint test
 
 ## conformance: run every server suite against the in-process reference (reports in out/conformance)
 conformance:
 	$(GO) run ./cmd/emsg conform --expectations conformance/expectations/reference.yaml --report-dir out/conformance
+
+## conformance-docker: the same suites against the reference image, one container per domain (needs Docker)
+conformance-docker: image
+	$(GO) run ./cmd/emsg conform --target container --image $(IMAGE) \
+	  --expectations conformance/expectations/reference.yaml --report-dir out/conformance-docker
 
 ## test: all unit, property, vector and spec tests (what CI runs)
 test:

@@ -62,13 +62,3 @@ func requirementCounts() string {
 	}
 	return s
 }
-
-func countMust(p spec.Profile) int {
-	n := 0
-	for _, r := range spec.RequirementsByProfile(p) {
-		if r.Level == spec.Must {
-			n++
-		}
-	}
-	return n
-}

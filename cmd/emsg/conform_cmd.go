@@ -85,9 +85,6 @@ func (f conformFlags) harnessConfig() (harness.Config, error) {
 	if f.timeouts != 0 {
 		c.Timeouts = f.timeouts
 	}
-	if c.Kind == harness.KindContainer || c.Kind == harness.KindExternal {
-		c.Peers = nil // such servers cannot reach a fake peer on this host
-	}
 	if err := c.Check(); err != nil {
 		return c, usagef("emsg conform --help shows the flags of each target", "%v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
@@ -33,7 +34,8 @@ type Received struct {
 	Transaction
 	Authorization string
 	Body          []byte
-	Answered      int // the status the peer answered with (0: no answer)
+	At            time.Time // when it arrived
+	Answered      int       // the status the peer answered with (0: no answer)
 }
 
 // Responder decides how the peer answers a received transaction: the
@@ -44,11 +46,17 @@ type Responder func(r Received) (status int, body []byte, hang bool)
 // Peer is one fake federation peer.
 type Peer struct {
 	Domain string
-	Key    fedsig.ServerKey
-	Deps   wire.Deps
-	table  resolve.Table
-	http   *http.Client
-	server *http.Server
+	// ClaimDomain, if set, is the domain the discovery document claims
+	// instead of Domain: a peer lying about who it is (DISC-DOMAIN-01).
+	ClaimDomain string
+	// RedirectTo, if set, answers the discovery document with a redirect
+	// to this URL, which a server must not follow (ADDR-REDIRECT-01).
+	RedirectTo string
+	Key        fedsig.ServerKey
+	Deps       wire.Deps
+	table      resolve.Table
+	http       *http.Client
+	server     *http.Server
 
 	mu        sync.Mutex
 	received  []Received
@@ -116,6 +124,20 @@ func (p *Peer) Close() error {
 	return err
 }
 
+// Claim makes the discovery document claim domain ("" for the truth).
+func (p *Peer) Claim(domain string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ClaimDomain = domain
+}
+
+// Redirect makes the discovery document a redirect to url ("" for none).
+func (p *Peer) Redirect(url string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.RedirectTo = url
+}
+
 // SetResponder scripts the peer's answers (nil: every item ok).
 func (p *Peer) SetResponder(r Responder) {
 	p.mu.Lock()
@@ -147,9 +169,19 @@ func (p *Peer) NewAccount(local string) (*keys.Identity, error) {
 	return id, nil
 }
 
-func (p *Peer) discovery(w http.ResponseWriter, _ *http.Request) {
+func (p *Peer) discovery(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	domain, redirect := p.Domain, p.RedirectTo
+	if p.ClaimDomain != "" {
+		domain = p.ClaimDomain
+	}
+	p.mu.Unlock()
+	if redirect != "" {
+		http.Redirect(w, r, redirect, http.StatusFound)
+		return
+	}
 	writeJSON(w, 200, map[string]any{
-		"domain": p.Domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
+		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",
@@ -171,7 +203,7 @@ func (p *Peer) keys(w http.ResponseWriter, r *http.Request) {
 // inbox records a transaction and answers it as the responder says.
 func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body}
+	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body, At: time.Now()}
 	_ = json.Unmarshal(body, &rec.Transaction)
 	p.enter(rec.Origin)
 	defer p.leave(rec.Origin)
@@ -196,6 +228,12 @@ func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	var e struct {
+		RetryAfter int `json:"retry_after"`
+	}
+	if json.Unmarshal(answer, &e) == nil && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter)) // with the member, as LIMIT-RATE-01 wants
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(answer)
 }

@@ -2,15 +2,262 @@ package harness
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/emsg-project/emsg/reference/resolve"
+	"github.com/emsg-project/emsg/reports/results"
 )
 
-// ErrNoContainerTarget says the container target is not written yet.
-var ErrNoContainerTarget = errors.New("target container: not implemented yet in this harness (use exec with `docker run`, or external)")
+// The container contract's fixed values (docs/CONTAINER.md).
+const (
+	contractPort = "7000/tcp"
+	dataDir      = "/data"
+	// RunLabel names the run on everything it creates: the cleanup removes
+	// by it, failed or not.
+	RunLabel = "org.emsg-project.test-run"
+	// TestLabel marks a resource as the conformance harness's.
+	TestLabel = "org.emsg-project.test"
+)
 
-// StartContainers would start one container per domain on a private
-// Docker network following docs/CONTAINER.md. Not written yet: see
-// conformance/README.md for the exec and external targets meanwhile.
-func StartContainers(context.Context, Config) (Deployment, error) {
-	return nil, ErrNoContainerTarget
+// ErrNoDocker is returned when no Docker engine answers.
+var ErrNoDocker = errors.New("no Docker engine reachable")
+
+// containers is one container per domain on a private network, each
+// behind a proxy on this host (where the suite reaches it).
+type containers struct {
+	proxies
+	cfg    Config
+	docker *testcontainers.DockerClient
+	run    string
+	nw     *testcontainers.DockerNetwork
+	mu     sync.Mutex
+	ctrs   map[string]*testcontainers.DockerContainer
+}
+
+// StartContainers starts cfg.Images (one for all domains, or one per
+// domain) on a private Docker network with the domains as network
+// aliases, following docs/CONTAINER.md. The servers' resolver table maps
+// every domain to <domain>:7000 on that network; the suite reaches them
+// through proxies on published ports. Fake peers are not reachable from
+// the containers: their specs skip. Everything is labelled with the run
+// and removed by label on Close.
+func StartContainers(ctx context.Context, c Config) (Deployment, error) {
+	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true") // the reaper's image cannot be pulled offline
+	}
+	docker, err := probeDocker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pinPublishedHost(docker)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	x := &containers{proxies: proxies{}, cfg: c, docker: docker, run: hex.EncodeToString(b[:]), ctrs: map[string]*testcontainers.DockerContainer{}}
+	if err := x.start(ctx); err != nil {
+		_ = x.Close(context.Background())
+		return nil, err
+	}
+	return x, nil
+}
+
+func (x *containers) labels() map[string]string {
+	return map[string]string{TestLabel: "conformance", RunLabel: x.run}
+}
+
+func (x *containers) start(ctx context.Context) error {
+	var err error
+	if x.nw, err = tcnetwork.New(ctx, tcnetwork.WithLabels(x.labels())); err != nil {
+		return fmt.Errorf("container: network: %w", err)
+	}
+	for _, d := range x.cfg.Domains {
+		p, err := NewProxy("127.0.0.1:1", x.cfg.Middleware[d])
+		if err != nil {
+			return err
+		}
+		x.proxies[d] = p
+	}
+	for i, d := range x.cfg.Domains {
+		if err := x.startDomain(ctx, d, x.image(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// image is the image of the i-th domain.
+func (x *containers) image(i int) string {
+	if len(x.cfg.Images) == 1 {
+		return x.cfg.Images[0]
+	}
+	return x.cfg.Images[i]
+}
+
+// serverTable is the resolver table every container gets.
+func (x *containers) serverTable() string {
+	var parts []string
+	for _, d := range x.cfg.Domains {
+		parts = append(parts, d+"="+d+":7000")
+	}
+	return strings.Join(parts, ",")
+}
+
+// startDomain runs the image for domain with a labelled volume at /data.
+func (x *containers) startDomain(ctx context.Context, domain, image string) error {
+	volume := "emsg-conform-" + x.run + "-" + strings.ReplaceAll(domain, ".", "-")
+	if _, err := x.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: volume, Labels: x.labels()}); err != nil {
+		return fmt.Errorf("container %s: volume: %w", domain, err)
+	}
+	ctr, err := testcontainers.Run(ctx, image,
+		testcontainers.WithEnv(map[string]string{"EMSG_DOMAIN": domain, "EMSG_RESOLVE": x.serverTable()}),
+		testcontainers.WithExposedPorts(contractPort),
+		testcontainers.WithLabels(x.labels()),
+		testcontainers.WithMounts(testcontainers.VolumeMount(volume, dataDir)),
+		tcnetwork.WithNetwork([]string{domain}, x.nw),
+		alsoOnBridge, // published ports stay on the default bridge: a cut off (network disconnect) keeps them
+		testcontainers.WithWaitStrategy(wait.ForHTTP("/emsg/v1/health").WithPort(contractPort).
+			WithStartupTimeout(x.cfg.Scale(healthTimeout)).WithPollInterval(50*time.Millisecond)),
+	)
+	if ctr != nil {
+		x.mu.Lock()
+		x.ctrs[domain] = ctr
+		x.mu.Unlock()
+	}
+	if err != nil {
+		return fmt.Errorf("container %s (%s): %w", domain, image, err)
+	}
+	return x.pointProxy(ctx, domain, ctr)
+}
+
+// alsoOnBridge attaches the container to the default bridge network too.
+var alsoOnBridge = testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
+	req.Networks = append(req.Networks, "bridge")
+	return nil
+})
+
+// pointProxy points domain's proxy at the container's published port.
+func (x *containers) pointProxy(ctx context.Context, domain string, ctr *testcontainers.DockerContainer) error {
+	ep, err := ctr.PortEndpoint(ctx, contractPort, "")
+	if err != nil {
+		return fmt.Errorf("container %s: published port: %w", domain, err)
+	}
+	x.proxies[domain].SetBackend(ep)
+	return waitHealthy(ctx, domain, ep, x.cfg.Scale(healthTimeout))
+}
+
+func (x *containers) ctr(domain string) (*testcontainers.DockerContainer, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	c, ok := x.ctrs[domain]
+	if !ok {
+		return nil, fmt.Errorf("container %s: not started", domain)
+	}
+	return c, nil
+}
+
+// Stop sends SIGTERM and waits up to 10 s (C7).
+func (x *containers) Stop(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err != nil {
+		return err
+	}
+	grace := 10 * time.Second
+	return c.Stop(ctx, &grace)
+}
+
+// Start starts the stopped container again (same volume) and waits for it.
+func (x *containers) Start(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err != nil {
+		return err
+	}
+	if err := c.Start(ctx); err != nil {
+		return fmt.Errorf("container %s: start: %w", domain, err)
+	}
+	return x.pointProxy(ctx, domain, c) // the published port may change
+}
+
+func (x *containers) Pause(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err == nil {
+		_, err = x.docker.ContainerPause(ctx, c.GetContainerID(), client.ContainerPauseOptions{})
+	}
+	return err
+}
+
+func (x *containers) Resume(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err == nil {
+		_, err = x.docker.ContainerUnpause(ctx, c.GetContainerID(), client.ContainerUnpauseOptions{})
+	}
+	return err
+}
+
+// CutOff disconnects the container from the private network (its peers
+// lose it) and cuts its proxy (the suite loses it).
+func (x *containers) CutOff(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err != nil {
+		return err
+	}
+	_, err = x.docker.NetworkDisconnect(ctx, x.nw.ID, client.NetworkDisconnectOptions{Container: c.GetContainerID(), Force: true})
+	if err != nil {
+		return fmt.Errorf("container %s: disconnect: %w", domain, err)
+	}
+	return x.proxies.CutOff(ctx, domain)
+}
+
+// Restore reconnects the container under its alias.
+func (x *containers) Restore(ctx context.Context, domain string) error {
+	c, err := x.ctr(domain)
+	if err != nil {
+		return err
+	}
+	_, err = x.docker.NetworkConnect(ctx, x.nw.ID, client.NetworkConnectOptions{Container: c.GetContainerID(),
+		EndpointConfig: &network.EndpointSettings{Aliases: []string{domain}}})
+	if err != nil && !strings.Contains(err.Error(), "already exists") {
+		return fmt.Errorf("container %s: connect: %w", domain, err)
+	}
+	return x.proxies.Restore(ctx, domain)
+}
+
+func (x *containers) Domains() []string                { return x.cfg.Domains }
+func (x *containers) Table() resolve.Table             { t, _ := x.proxies.table(x.cfg.Domains, nil); return t }
+func (x *containers) PeerListener(string) net.Listener { return nil }
+func (x *containers) Control() Control                 { return x }
+
+// Logs returns the tail of the container's output.
+func (x *containers) Logs(domain string) string {
+	c, err := x.ctr(domain)
+	if err != nil {
+		return ""
+	}
+	return containerLogs(c)
+}
+
+func (x *containers) Target() results.Target {
+	detail := map[string]string{"run": x.run}
+	for i, d := range x.cfg.Domains {
+		detail["image "+d] = x.image(i)
+	}
+	return results.Target{Kind: KindContainer, Domains: x.cfg.Domains, Detail: detail}
+}
+
+// Close removes everything the run created, by its label.
+func (x *containers) Close(ctx context.Context) error {
+	err := errors.Join(x.proxies.close(), removeByLabel(ctx, x.docker, RunLabel+"="+x.run))
+	return errors.Join(err, x.docker.Close())
 }

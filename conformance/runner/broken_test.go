@@ -29,7 +29,7 @@ func TestBrokenServers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b := breakages[name]
-			run := runBroken(t, name)
+			run := runSubprocess(t, name, map[string]string{focusEnv: b.focus})
 			byID := map[string]results.Case{}
 			for _, c := range run.Cases {
 				byID[c.ID] = c
@@ -51,13 +51,16 @@ func TestBrokenServers(t *testing.T) {
 	}
 }
 
-// runBroken runs the suites of breakage name in a subprocess and reads
-// its results.
-func runBroken(t *testing.T, name string) results.Run {
+// runSubprocess runs TestSuites in a subprocess, with breakage name (if
+// not "") and the extra environment, and reads its results.
+func runSubprocess(t *testing.T, name string, extra map[string]string) results.Run {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "results.json")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSuites$", "-test.count=1")
 	cmd.Env = append(os.Environ(), breakEnv+"="+name, outEnv+"="+out)
+	for k, v := range extra {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	if log, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("subprocess run of %s: %v\n%s", name, err, log)
 	}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,10 @@ type Options struct {
 	// Output is where Ginkgo's console reporter writes (progress).
 	Output io.Writer
 }
+
+// ErrNotReporter is returned by the processes of a parallel Ginkgo run
+// (ginkgo -p) other than the first, which alone receives the whole report.
+var ErrNotReporter = errors.New("a parallel process other than the first: the first reports the run")
 
 // lastReport is Ginkgo's report of the run, captured after the suite.
 var lastReport *types.Report
@@ -86,11 +91,17 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 	suiteCfg, reporterCfg := ginkgoConfig(opts)
 	RunSpecs(t, "EMSG/1 conformance", suiteCfg, reporterCfg)
 	run.Duration = results.MillisOf(time.Since(run.Started))
+	if lastReport == nil && suiteCfg.ParallelProcess > 1 {
+		return run, ErrNotReporter
+	}
 	if lastReport == nil {
 		return run, fmt.Errorf("ginkgo produced no report")
 	}
 	for _, sr := range lastReport.SpecReports {
 		if c, ok := caseOf(sr, exp, serverLog); ok {
+			if opts.List { // a dry run: Ginkgo calls every spec passed
+				c.Verdict, c.Reason = results.Skipped, "listed, not run"
+			}
 			run.Cases = append(run.Cases, c)
 		}
 	}
@@ -104,21 +115,26 @@ func start(ctx context.Context, cfg harness.Config) (harness.Deployment, func(),
 		return nil, nil, fmt.Errorf("start target: %w", err)
 	}
 	e := &suites.Env{Deployment: dep, Config: cfg}
-	if len(cfg.Peers) > 0 {
-		if l := dep.PeerListener(cfg.Peers[0]); l != nil {
-			peer, err := fakepeer.New(cfg.Peers[0], dep.Table())
-			if err != nil {
-				_ = dep.Close(ctx)
-				return nil, nil, err
-			}
-			peer.Serve(l)
-			e.Peer = peer
+	for _, d := range cfg.Peers {
+		l := dep.PeerListener(d)
+		if l == nil {
+			continue
 		}
+		peer, err := fakepeer.New(d, dep.Table())
+		if err != nil {
+			_ = dep.Close(ctx)
+			return nil, nil, err
+		}
+		peer.Serve(l)
+		e.Peers = append(e.Peers, peer)
+	}
+	if len(e.Peers) > 0 {
+		e.Peer = e.Peers[0]
 	}
 	suites.Use(e)
 	return dep, func() {
-		if e.Peer != nil {
-			_ = e.Peer.Close()
+		for _, p := range e.Peers {
+			_ = p.Close()
 		}
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

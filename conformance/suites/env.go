@@ -8,11 +8,13 @@ import (
 )
 
 // Env is what the specs run against: the deployment, its configuration
-// and the fake peer (nil when the target cannot reach one).
+// and the fake peers (none when the target cannot reach them): Peer is
+// the first, Peers all of them in the order of Config.Peers.
 type Env struct {
 	Deployment harness.Deployment
 	Config     harness.Config
 	Peer       *fakepeer.Peer
+	Peers      []*fakepeer.Peer
 }
 
 // env is set by Use before the specs run.
