@@ -23,6 +23,7 @@ func init() {
 		domain:     "a.test",
 		middleware: acceptBadSignatures,
 		suites:     []string{"sessions"},
+		focus:      "bad_signature",
 		mustFail: map[string]string{
 			"sessions/session-socket-refuses-a-ticket-whose-signature-does-not-verify-with-the-host-key-it-names-with-bad-signature": "bad_signature",
 			"sessions/session-socket-refuses-a-proof-that-does-not-verify-with-the-peer-s-published-key-with-bad-signature":          "bad_signature",
