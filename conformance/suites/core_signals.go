@@ -221,6 +221,11 @@ var _ = Describe("Signals", func() {
 		w.MustControl(w.Control().CutOff(ctx, w.B()))
 		DeferCleanup(func(ctx context.Context) { _ = w.Control().Restore(ctx, w.B()) })
 		ExpectStatus(w.sendSignal(ctx, alice, typing(bob, "stop")), 202)
+		By("the peer stays unreachable while the sender forwards the signal (it may do so after its 202)")
+		Consistently(ctx, func() error {
+			_, err := w.P.JSON(ctx, "GET", w.B(), "/emsg/v1/health", nil, nil)
+			return err
+		}).WithTimeout(scale(quietPeriod)).WithPolling(100*time.Millisecond).Should(HaveOccurred(), "%s is cut off", w.B())
 		w.MustControl(w.Control().Restore(ctx, w.B()))
 		bs = w.signalStream(ctx, bob)
 		By("an envelope sent after it arrives, and the signal never does")

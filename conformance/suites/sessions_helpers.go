@@ -173,7 +173,9 @@ func (w *World) present(ctx context.Context, s *session, ticket, auth json.RawMe
 // ready.
 func (w *World) join(ctx context.Context, s *session) *probe.Stream {
 	GinkgoHelper()
-	sock := w.present(ctx, s, s.t.Raw, w.goodProof(s))
+	proof := w.goodProof(s)
+	Expect(probe.ValidOpenFrame(s.t.Raw, proof)).To(Succeed(), "the suite's own session_open frame passes the spec's schemas")
+	sock := w.present(ctx, s, s.t.Raw, proof)
 	f := NextFrame(ctx, sock, "ready")
 	Expect(f.ResumeFrom).To(BeZero(), "a session socket's ready has resume_from 0")
 	return sock
