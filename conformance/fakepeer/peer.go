@@ -63,6 +63,7 @@ type Peer struct {
 	responder Responder
 	accounts  map[address.Address]*keys.Identity
 	hung      chan struct{}
+	signalLog [][]byte       // bodies of POST /federation/signals
 	inFlight  map[string]int // inbox requests being answered now, per origin
 	maxFlight map[string]int // the most ever at once, per origin
 }
@@ -101,6 +102,7 @@ func (p *Peer) Serve(l net.Listener) {
 	})
 	mux.HandleFunc("POST /emsg/v1/federation/inbox", p.inbox)
 	mux.HandleFunc("GET /emsg/v1/federation/keys/{address}", p.keys)
+	mux.HandleFunc("POST /emsg/v1/federation/signals", p.signals)
 	p.server = &http.Server{Handler: mux}
 	go func() { _ = p.server.Serve(l) }()
 }
@@ -181,7 +183,7 @@ func (p *Peer) discovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{
-		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
+		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation", "signals"},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",
@@ -236,6 +238,22 @@ func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(answer)
+}
+
+// signals records a federated signal and accepts it.
+func (p *Peer) signals(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	p.mu.Lock()
+	p.signalLog = append(p.signalLog, body)
+	p.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Signals returns the bodies of the federated signals received so far.
+func (p *Peer) Signals() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([][]byte(nil), p.signalLog...)
 }
 
 // allOK answers every item of a transaction ok.

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/emsg-project/emsg/conformance/probe"
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/envelope"
+	"github.com/emsg-project/emsg/reference/protocol/keys"
 )
 
 var _ = Describe("Federation with a remote contact", func() {
@@ -18,17 +20,7 @@ var _ = Describe("Federation with a remote contact", func() {
 		peer := w.Peer()
 		alice := w.Register(ctx, w.A(), "alice")
 		mallory, _ := w.peerAccount(peer)
-		By("mallory's request arrives over federation and alice accepts it")
-		req := map[string]any{"kind": "contact_request", "request": map[string]any{"id": ulid.Make().String(),
-			"from": mallory.Address(), "to": alice.Addr, "bundle": mallory.Bundle(), "ts": time.Now().UnixMilli()}}
-		txn, err := peer.Transaction(w.A(), req)
-		Expect(err).NotTo(HaveOccurred())
-		r, err := peer.Send(ctx, w.P, txn, fakepeer.SendOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		res, err := fakepeer.Results(r)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(res[0].Status).To(Equal("ok"))
-		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/contacts/requests/"+probe.PathOf(mallory.Address())+"/accept", map[string]any{"bundle": alice.Bundle()}), 200)
+		w.befriendPeer(ctx, peer, alice, mallory)
 		By("alice rotates her keys")
 		rotated, err := alice.ID.Rotate(w.P.Deps)
 		Expect(err).NotTo(HaveOccurred())
@@ -101,4 +93,33 @@ var _ = Describe("Federation with a remote contact", func() {
 		Expect(len(attempts)).To(BeNumerically(">=", 2))
 		Expect(attempts[1].At.Sub(attempts[0].At)).To(BeNumerically(">=", 1900*time.Millisecond), "the retry waited retry_after (2 s)")
 	})
+
+	Conformance(Federation, "sends a signal to a remote contact through the signals endpoint, never through the queue", Reqs("FED-SIGNALS-01"), func(ctx SpecContext, w *World) {
+		w.needSignals(ctx, w.A())
+		peer := w.Peer()
+		alice := w.Register(ctx, w.A(), "alice")
+		mallory, _ := w.peerAccount(peer)
+		w.befriendPeer(ctx, peer, alice, mallory)
+		Expect(w.signal(ctx, alice, map[string]any{"kind": "typing", "to": mallory.Address(), "state": "start"}).Status).To(BeNumerically("<", 300))
+		Eventually(ctx, func() string { return string(bytes.Join(peer.Signals(), nil)) }).WithTimeout(scale(deliveryTimeout)).
+			Should(ContainSubstring(mallory.Address().Local))
+		Consistently(ctx, func() []fakepeer.Received { return txnsWith(peer, `"typing"`) }).WithTimeout(scale(quietPeriod)).Should(BeEmpty(), "no signal in a queued transaction")
+	})
 })
+
+// befriendPeer makes the fake peer's account and a accepted contacts: the
+// request arrives over federation and a accepts it.
+func (w *World) befriendPeer(ctx SpecContext, peer *fakepeer.Peer, a *probe.Account, mallory *keys.Identity) {
+	GinkgoHelper()
+	By(mallory.Address().String() + "'s request arrives over federation and " + a.Addr.String() + " accepts it")
+	req := map[string]any{"kind": "contact_request", "request": map[string]any{"id": ulid.Make().String(),
+		"from": mallory.Address(), "to": a.Addr, "bundle": mallory.Bundle(), "ts": time.Now().UnixMilli()}}
+	txn, err := peer.Transaction(w.A(), req)
+	Expect(err).NotTo(HaveOccurred())
+	r, err := peer.Send(ctx, w.P, txn, fakepeer.SendOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	res, err := fakepeer.Results(r)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(res[0].Status).To(Equal("ok"))
+	ExpectStatus(w.Call(ctx, a, "POST", "/emsg/v1/contacts/requests/"+probe.PathOf(mallory.Address())+"/accept", map[string]any{"bundle": a.Bundle()}), 200)
+}
