@@ -46,9 +46,10 @@ func (w *World) StartSession(ctx context.Context) *session {
 }
 
 // befriendBoth makes a and b accepted contacts and waits until a's server
-// knows it too (the acceptance travels back by federation): then a's
-// server holds b's bundle, as a host that cannot fetch a peer's keys over
-// federation needs to check the peer's proof.
+// knows it too (the acceptance travels back by federation), so that a
+// spec starts with both servers agreeing; a's server then also holds b's
+// bundle, the key a host may check the peer's proof with when the peer's
+// server does not answer a key request.
 func (w *World) befriendBoth(ctx context.Context, a, b *probe.Account) {
 	GinkgoHelper()
 	w.Befriend(ctx, a, b)
