@@ -21,6 +21,8 @@ import (
 	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/migration"
+	"github.com/emsg-project/emsg/reference/server/retention"
 	"github.com/emsg-project/emsg/reference/server/sessions"
 	"github.com/emsg-project/emsg/reference/server/signals"
 	"github.com/emsg-project/emsg/reference/server/store"
@@ -39,6 +41,8 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sweeper  *retention.Sweeper
+	migrate  *migration.Service
 	sessions *sessions.Service // nil when the sessions profile is off
 	http     *http.Server
 
@@ -104,6 +108,10 @@ func (s *Server) routes() http.Handler {
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	fav := retention.New(s.store, s.cfg, acc.Authenticate)
+	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
+	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
+	s.migrate.SetGroups(grp)
 	s.hub.SetSender(msg.Send)
 	acc.OnRotate(con.KeyRotated)
 	msg.SetKicker(s.outbox)
@@ -119,6 +127,8 @@ func (s *Server) routes() http.Handler {
 	con.Routes(m)
 	grp.Routes(m)
 	inbox.Routes(m)
+	fav.Routes(m)
+	s.migrate.Routes(m)
 	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
 	s.routeSessions(m, acc.Authenticate, peers, call, msg)
 	s.routeSignals(m, acc.Authenticate, peers, call)
@@ -178,6 +188,12 @@ func (s *Server) Serve(l net.Listener) error {
 	s.running.Go(func() {
 		if err := s.outbox.Run(s.background); err != nil {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
+		}
+	})
+	s.running.Go(func() { s.sweeper.Run(s.background, retention.DefaultPeriod) })
+	s.running.Go(func() {
+		if err := s.migrate.ResumePurges(s.background); err != nil && s.background.Err() == nil {
+			slog.Error("resuming account purges", "domain", s.cfg.Domain, "err", err)
 		}
 	})
 	if s.sessions != nil {
