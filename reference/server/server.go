@@ -101,6 +101,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 func (s *Server) routes() http.Handler {
 	acc := accounts.New(s.store, s.cfg, s.deps)
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
+	s.hub.SetClock(s.deps.Millis)
 	acc.OnRevoke(s.hub.Revalidate)
 	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
 	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())

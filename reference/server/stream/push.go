@@ -82,6 +82,9 @@ func (c *conn) pushPending() error {
 			return fmt.Errorf("read events of %s after %d: %w", addr, c.cursor, err)
 		}
 		for _, ev := range events {
+			if c.hub.expiredEnvelope(ev.Data) {
+				return nil // held for the sweep, which wakes the stream (expiry.go)
+			}
 			if err := c.writeEvent(ev.Seq, ev.Data); err != nil {
 				c.abort()
 				return err
