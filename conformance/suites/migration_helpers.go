@@ -50,7 +50,7 @@ func (w *World) stateOf(ctx context.Context, a *probe.Account, addr address.Addr
 func (w *World) Friends(ctx context.Context, a, b *probe.Account) {
 	GinkgoHelper()
 	w.Befriend(ctx, a, b)
-	Eventually(ctx, func() string { return w.stateOf(ctx, a, b.Addr) }).WithTimeout(scale(deliveryTimeout)).
+	Eventually(ctx, func() string { return w.stateOf(ctx, a, b.Addr) }).WithTimeout(scale(deliveryTimeout)).WithPolling(25*time.Millisecond).
 		Should(Equal("accepted"), "%s learns that %s accepted", a.Addr, b.Addr)
 }
 

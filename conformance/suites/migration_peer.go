@@ -1,6 +1,8 @@
 package suites
 
 import (
+	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -89,4 +91,47 @@ var _ = Describe("Notices from another server", func() {
 		Expect(cs[next.Address().String()].State).To(Equal("accepted"))
 		Expect(cs[next.Address().String()].Bundle.Created).To(Equal(next.Bundle().Created), "the bundle of the notice")
 	})
+
+	Conformance(Migration, "sends a remote contact's server a move item and a delete item naming the contact", Reqs("MOVE-NOTIFY-01", "DEL-NOTIFY-01"), func(ctx SpecContext, w *World) {
+		peer := w.Peer()
+		alice, dora := w.Register(ctx, w.A(), "alice"), w.Register(ctx, w.A(), "dora")
+		mallory := w.peerContact(ctx, peer, alice)
+		sam := w.peerContact(ctx, peer, dora)
+		moved, err := w.P.RegisterMoved(ctx, alice, w.C(), "alice")
+		Expect(err).NotTo(HaveOccurred())
+		move, err := alice.MoveNotice(moved.Bundle())
+		Expect(err).NotTo(HaveOccurred())
+		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/account/move", move), 202)
+		del, err := dora.DeleteNotice()
+		Expect(err).NotTo(HaveOccurred())
+		ExpectStatus(w.Call(ctx, dora, "POST", "/emsg/v1/account/delete", del), 202)
+		for _, tc := range []struct {
+			kind, signer, recipient string
+		}{{"move", alice.Addr.String(), mallory.Address().String()}, {"delete", dora.Addr.String(), sam.Address().String()}} {
+			By("a " + tc.kind + " item for " + tc.recipient)
+			Eventually(ctx, func() bool { return peerGot(peer, tc.kind, tc.signer, tc.recipient) }).WithTimeout(scale(deliveryTimeout)).
+				Should(BeTrue(), "a %s item from %s to %s", tc.kind, tc.signer, tc.recipient)
+		}
+	})
 })
+
+// peerGot reports whether the peer received a notice item of kind whose
+// notice names signer and whose recipients include recipient.
+func peerGot(peer *fakepeer.Peer, kind, signer, recipient string) bool {
+	for _, r := range peer.Received() {
+		for _, raw := range r.Items {
+			var it struct {
+				Kind   string         `json:"kind"`
+				Notice map[string]any `json:"notice"`
+				To     []string       `json:"to"`
+			}
+			if json.Unmarshal(raw, &it) != nil || it.Kind != kind || !slices.Contains(it.To, recipient) {
+				continue
+			}
+			if it.Notice["from"] == signer || it.Notice["address"] == signer {
+				return true
+			}
+		}
+	}
+	return false
+}
