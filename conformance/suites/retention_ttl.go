@@ -1,6 +1,8 @@
 package suites
 
 import (
+	"bytes"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -111,3 +113,37 @@ var _ = Describe("Expiry", func() {
 		NoEnvelope(ctx, bs, stale.ID)
 	})
 })
+
+var _ = Describe("Expiry in the federation queue", func() {
+	Conformance(Retention, "stops relaying a queued envelope at its expiry instant", Reqs("TTL-DELIVER-01", "TTL-DELETE-01"), func(ctx SpecContext, w *World) {
+		peer := w.Peer()
+		alice := w.Register(ctx, w.A(), "alice")
+		as := w.Stream(ctx, alice, -1)
+		_, mallory := w.peerAccount(peer)
+		env := sealTTL(w, alice, mallory, "never relayed late", minTTL)
+		var mu sync.Mutex
+		var attempts []time.Time
+		peer.SetResponder(func(r fakepeer.Received) (int, []byte, bool) {
+			if bytes.Contains(r.Body, []byte(env.ID)) {
+				mu.Lock()
+				attempts = append(attempts, time.Now())
+				mu.Unlock()
+				return 503, []byte(`{"error":"unavailable","message":"scripted outage"}`), false
+			}
+			return 200, fakepeer.OKResults(len(r.Items)), false
+		})
+		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/messages", env), 202)
+		ExpiredReceipt(ctx, as, env.ID)
+		Consistently(ctx, func() int { mu.Lock(); defer mu.Unlock(); return len(attempts) }).WithTimeout(scale(quietPeriod)).
+			Should(Equal(len(attempts)), "no attempt after the expired receipt")
+		mu.Lock()
+		defer mu.Unlock()
+		Expect(attempts).NotTo(BeEmpty(), "the server tried to relay the envelope before its expiry")
+		last := attempts[len(attempts)-1]
+		Expect(last).To(BeTemporally("<=", expiryOf(env).Add(relaySlack)), "the last attempt came %v after the expiry instant", last.Sub(expiryOf(env)))
+	})
+})
+
+// relaySlack is how late an attempt may reach the fake peer and still
+// have been sent before the expiry instant (the trip over loopback).
+const relaySlack = 100 * time.Millisecond
