@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -72,6 +73,8 @@ func printCertified(out io.Writer, run results.Run) {
 
 // printCatalogue prints every case of a dry run: id, level, requirements.
 func printCatalogue(out io.Writer, run results.Run) {
+	fmt.Fprintln(out)
+	sort.Slice(run.Cases, func(i, j int) bool { return run.Cases[i].ID < run.Cases[j].ID })
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "case\tlevel\trequirements")
 	for _, c := range run.Cases {

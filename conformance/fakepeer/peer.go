@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
@@ -33,7 +34,8 @@ type Received struct {
 	Transaction
 	Authorization string
 	Body          []byte
-	Answered      int // the status the peer answered with (0: no answer)
+	At            time.Time // when it arrived
+	Answered      int       // the status the peer answered with (0: no answer)
 }
 
 // Responder decides how the peer answers a received transaction: the
@@ -47,17 +49,21 @@ type Peer struct {
 	// ClaimDomain, if set, is the domain the discovery document claims
 	// instead of Domain: a peer lying about who it is (DISC-DOMAIN-01).
 	ClaimDomain string
-	Key         fedsig.ServerKey
-	Deps        wire.Deps
-	table       resolve.Table
-	http        *http.Client
-	server      *http.Server
+	// RedirectTo, if set, answers the discovery document with a redirect
+	// to this URL, which a server must not follow (ADDR-REDIRECT-01).
+	RedirectTo string
+	Key        fedsig.ServerKey
+	Deps       wire.Deps
+	table      resolve.Table
+	http       *http.Client
+	server     *http.Server
 
 	mu        sync.Mutex
 	received  []Received
 	responder Responder
 	accounts  map[address.Address]*keys.Identity
 	hung      chan struct{}
+	signalLog [][]byte       // bodies of POST /federation/signals
 	inFlight  map[string]int // inbox requests being answered now, per origin
 	maxFlight map[string]int // the most ever at once, per origin
 }
@@ -96,6 +102,7 @@ func (p *Peer) Serve(l net.Listener) {
 	})
 	mux.HandleFunc("POST /emsg/v1/federation/inbox", p.inbox)
 	mux.HandleFunc("GET /emsg/v1/federation/keys/{address}", p.keys)
+	mux.HandleFunc("POST /emsg/v1/federation/signals", p.signals)
 	p.server = &http.Server{Handler: mux}
 	go func() { _ = p.server.Serve(l) }()
 }
@@ -124,6 +131,13 @@ func (p *Peer) Claim(domain string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.ClaimDomain = domain
+}
+
+// Redirect makes the discovery document a redirect to url ("" for none).
+func (p *Peer) Redirect(url string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.RedirectTo = url
 }
 
 // SetResponder scripts the peer's answers (nil: every item ok).
@@ -157,15 +171,19 @@ func (p *Peer) NewAccount(local string) (*keys.Identity, error) {
 	return id, nil
 }
 
-func (p *Peer) discovery(w http.ResponseWriter, _ *http.Request) {
+func (p *Peer) discovery(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
-	domain := p.Domain
+	domain, redirect := p.Domain, p.RedirectTo
 	if p.ClaimDomain != "" {
 		domain = p.ClaimDomain
 	}
 	p.mu.Unlock()
+	if redirect != "" {
+		http.Redirect(w, r, redirect, http.StatusFound)
+		return
+	}
 	writeJSON(w, 200, map[string]any{
-		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation"},
+		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation", "signals"},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",
@@ -187,7 +205,7 @@ func (p *Peer) keys(w http.ResponseWriter, r *http.Request) {
 // inbox records a transaction and answers it as the responder says.
 func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body}
+	rec := Received{Authorization: r.Header.Get("Authorization"), Body: body, At: time.Now()}
 	_ = json.Unmarshal(body, &rec.Transaction)
 	p.enter(rec.Origin)
 	defer p.leave(rec.Origin)
@@ -212,8 +230,30 @@ func (p *Peer) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	var e struct {
+		RetryAfter int `json:"retry_after"`
+	}
+	if json.Unmarshal(answer, &e) == nil && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", fmt.Sprint(e.RetryAfter)) // with the member, as LIMIT-RATE-01 wants
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(answer)
+}
+
+// signals records a federated signal and accepts it.
+func (p *Peer) signals(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	p.mu.Lock()
+	p.signalLog = append(p.signalLog, body)
+	p.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Signals returns the bodies of the federated signals received so far.
+func (p *Peer) Signals() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([][]byte(nil), p.signalLog...)
 }
 
 // allOK answers every item of a transaction ok.

@@ -27,7 +27,7 @@ type Config struct {
 	// (comma-separated); default a.test,b.test,c.test.
 	Domains []string
 	// Peers are the fake federation peer domains the harness reserves.
-	// EMSG_CONFORM_PEERS (none for no peer); default x.test,y.test.
+	// EMSG_CONFORM_PEERS (none for no peer); default x.test,y.test,z.test.
 	Peers []string
 	// Command is the exec target's command template, with the
 	// placeholders {domain}, {listen}, {resolve_file} and {data_dir}; the
@@ -53,7 +53,7 @@ func Defaults() Config {
 	return Config{
 		Kind:     KindEmbedded,
 		Domains:  []string{"a.test", "b.test", "c.test"},
-		Peers:    []string{"x.test", "y.test"},
+		Peers:    []string{"x.test", "y.test", "z.test"},
 		Timeouts: 1,
 	}
 }

@@ -16,6 +16,7 @@ type breakage struct {
 	domain     string
 	middleware harness.Middleware
 	suites     []string
+	focus      string            // a regexp of the cases to run (the whole suites when "")
 	mustFail   map[string]string // case id → fragment of the failure reason
 }
 
@@ -27,6 +28,7 @@ var breakages = map[string]breakage{
 			return status, regexp.MustCompile(`,?"presence":(true|false)`).ReplaceAll(body, nil)
 		}),
 		suites: []string{"core"},
+		focus:  "Settings",
 		mustFail: map[string]string{
 			"core/settings-gives-a-new-account-the-default-settings": "presence",
 		},
@@ -38,6 +40,7 @@ var breakages = map[string]breakage{
 			return status, regexp.MustCompile(`"status":"error","error":"forbidden"(,"message":"[^"]*")?`).ReplaceAll(body, []byte(`"status":"ok"`))
 		}),
 		suites: []string{"federation"},
+		focus:  "speak for another domain",
 		mustFail: map[string]string{
 			"federation/federation-inbox-refuses-items-that-speak-for-another-domain-or-address-another-server": "spoofed sender",
 		},
@@ -52,6 +55,7 @@ var breakages = map[string]breakage{
 			return 500, []byte(`{"error":"internal","message":"panic: unexpected input"}`)
 		}),
 		suites: []string{"robustness"},
+		focus:  "malformed JSON",
 		mustFail: map[string]string{
 			"robustness/hostile-input-refuses-malformed-json-bodies-with-bad-request-and-changes-nothing": "want error bad_request",
 		},
@@ -69,6 +73,7 @@ var breakages = map[string]breakage{
 			})
 		},
 		suites: []string{"security"},
+		focus:  "Authorization",
 		mustFail: map[string]string{
 			"security/authorization-refuses-requests-without-a-token-with-an-unknown-one-and-after-logout": "want error unauthorized",
 			"security/authorization-closes-a-stream-with-4001-when-its-token-is-revoked":                   "",

@@ -29,7 +29,7 @@ func TestBrokenServers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b := breakages[name]
-			run := runSubprocess(t, name, nil)
+			run := runSubprocess(t, name, map[string]string{focusEnv: b.focus})
 			byID := map[string]results.Case{}
 			for _, c := range run.Cases {
 				byID[c.ID] = c

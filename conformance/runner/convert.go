@@ -34,7 +34,7 @@ func caseOf(sr types.SpecReport, exp Expectations, serverLog func() string) (res
 	c.Verdict, c.Reason = verdictOf(sr, c.Level)
 	if sr.State.Is(types.SpecStateFailureStates) {
 		c.Actual = sr.Failure.Message
-		c.Expected = "the behaviour " + strings.Join(c.Requirements, ", ") + " require"
+		c.Expected = statements(c.Requirements)
 		c.Evidence.ServerLog = serverLog()
 	}
 	for _, e := range sr.ReportEntries {
@@ -71,4 +71,16 @@ func verdictOf(sr types.SpecReport, level string) (results.Verdict, string) {
 		return results.Fail, sr.Failure.Message
 	}
 	return results.NonStrict, sr.Failure.Message
+}
+
+// statements is what the cited requirements say, one per line: what a
+// failed case expected.
+func statements(ids []string) string {
+	var lines []string
+	for _, id := range ids {
+		if r, ok := spec.RequirementByID(id); ok {
+			lines = append(lines, id+": "+r.Statement)
+		}
+	}
+	return strings.Join(lines, "\n")
 }

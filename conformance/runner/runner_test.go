@@ -19,6 +19,8 @@ const (
 	breakEnv = "EMSG_CONFORM_TEST_BREAK"
 	outEnv   = "EMSG_CONFORM_TEST_OUT"
 	suiteEnv = "EMSG_CONFORM_TEST_SUITES"
+	listEnv  = "EMSG_CONFORM_TEST_LIST"
+	focusEnv = "EMSG_CONFORM_TEST_FOCUS"
 )
 
 // referenceExpectations lists the reference's known failures.
@@ -46,7 +48,9 @@ func TestSuites(t *testing.T) {
 		cfg.Middleware = map[string]harness.Middleware{b.domain: b.middleware}
 		suites = b.suites
 	}
-	run, err := RunWith(context.Background(), &quietT{}, Options{Target: cfg, Suites: suites, Expectations: referenceExpectations})
+	list := os.Getenv(listEnv) == "1"
+	run, err := RunWith(context.Background(), &quietT{}, Options{Target: cfg, Suites: suites, Expectations: referenceExpectations,
+		List: list, Focus: os.Getenv(focusEnv)})
 	if errors.Is(err, ErrNotReporter) {
 		return // ginkgo -p: process 1 judges the whole run
 	}
@@ -79,4 +83,22 @@ func (quietT) Fail() {}
 func profileOf(id string) string {
 	r, _ := spec.RequirementByID(id)
 	return string(r.Profile)
+}
+
+// TestListRunsNothing checks the catalogue (`emsg conform --list`): a dry
+// run lists every case with its requirements and runs none.
+func TestListRunsNothing(t *testing.T) {
+	if os.Getenv(outEnv) != "" {
+		t.Skip("inside a subprocess run")
+	}
+	run := runSubprocess(t, "", map[string]string{listEnv: "1"})
+	if len(run.Cases) < 50 {
+		t.Fatalf("got %d cases, want the whole catalogue", len(run.Cases))
+	}
+	for _, c := range run.Cases {
+		if c.Verdict != results.Skipped || len(c.Requirements) == 0 || c.Level == "" || len(c.Evidence.Wire) > 0 {
+			t.Errorf("%s: %s, %d requirements, level %q, %d wire entries: want a skipped, labelled case that sent nothing",
+				c.ID, c.Verdict, len(c.Requirements), c.Level, len(c.Evidence.Wire))
+		}
+	}
 }

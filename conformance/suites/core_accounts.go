@@ -172,3 +172,20 @@ var _ = Describe("Settings", func() {
 		Expect(s).To(HaveKeyWithValue("accept_requests", true), "a refused patch changes nothing")
 	})
 })
+
+var _ = Describe("Typed signed objects", func() {
+	Conformance(Robustness, "refuses a validly signed object of another type in place of a login proof", Reqs("JCS-TYPE-01"), func(ctx SpecContext, w *World) {
+		a := w.Register(ctx, w.A(), "typed")
+		ch, _, err := w.P.Challenge(ctx, a.Addr)
+		Expect(err).NotTo(HaveOccurred())
+		proof, err := account.NewLoginProof(w.P.Deps, a.Addr, a.ID.SignKey(), ch, a.Addr.Domain)
+		Expect(err).NotTo(HaveOccurred())
+		b := bundleEditor{m: mustObject(proof), key: a.ID.SignKey()}
+		b.m["type"] = "delete"
+		b.resign()
+		r, err := w.P.Do(ctx, probe.Request{Method: "POST", Domain: w.A(), Path: "/emsg/v1/login", Malformed: true,
+			Header: map[string][]string{"Content-Type": {"application/json"}}, Body: mustJSON(map[string]any{"proof": b.m})})
+		Expect(err).NotTo(HaveOccurred())
+		ExpectError(r, "bad_request")
+	})
+})

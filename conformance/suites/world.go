@@ -80,13 +80,18 @@ func (w *World) Peer() *fakepeer.Peer {
 	return env.Peer
 }
 
-// SecondPeer returns the second fake peer, or skips the spec.
-func (w *World) SecondPeer() *fakepeer.Peer {
-	if len(env.Peers) < 2 {
-		Skip("needs a second fake federation peer (EMSG_CONFORM_PEERS)")
+// SecondPeer and ThirdPeer return the other fake peers, or skip the
+// spec; each is used by one spec only, so what a server under test
+// caches about it comes from that spec.
+func (w *World) SecondPeer() *fakepeer.Peer { return nthPeer(1) }
+func (w *World) ThirdPeer() *fakepeer.Peer  { return nthPeer(2) }
+
+func nthPeer(i int) *fakepeer.Peer {
+	if len(env.Peers) <= i {
+		Skip(fmt.Sprintf("needs %d fake federation peers (EMSG_CONFORM_PEERS)", i+1))
 	}
-	p := env.Peers[1]
-	DeferCleanup(func() { p.SetResponder(nil); p.Claim("") })
+	p := env.Peers[i]
+	DeferCleanup(func() { p.SetResponder(nil); p.Claim(""); p.Redirect("") })
 	return p
 }
 

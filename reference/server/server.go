@@ -123,6 +123,7 @@ func (s *Server) routes() http.Handler {
 	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)
 	m.Handle(http.MethodGet, "/emsg/v1/health", s.handleHealth)
 	acc.Routes(m)
+	acc.FederationRoutes(m, fedsig.Verifier{Scheme: fedsig.SchemeFederation, Self: s.cfg.Domain, Keys: peers})
 	s.hub.Routes(m)
 	msg.Routes(m)
 	con.Routes(m)
