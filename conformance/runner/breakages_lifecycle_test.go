@@ -15,6 +15,7 @@ func init() {
 		domain:     "a.test",
 		middleware: rewrite(route("GET", "/emsg/v1/favorites"), dropExpiredFavorites),
 		suites:     []string{"retention"},
+		focus:      "keeps a favorite",
 		mustFail: map[string]string{
 			"retention/favorites-keeps-a-favorite-after-its-ttl-has-run-out": "outlives its ttl",
 		},
@@ -27,6 +28,7 @@ func init() {
 			return status, regexp.MustCompile(`"status":"error","error":"bad_signature"(,"message":"[^"]*")?`).ReplaceAll(body, []byte(`"status":"ok"`))
 		}),
 		suites: []string{"migration"},
+		focus:  "refuses forged move",
 		mustFail: map[string]string{
 			"migration/notices-from-another-server-refuses-forged-move-and-delete-notices-with-a-per-item-bad-signature-and-changes-nothing": "bad_signature",
 		},
@@ -41,6 +43,7 @@ func init() {
 			return status, body
 		}),
 		suites: []string{"migration"},
+		focus:  "refuses a move notice",
 		mustFail: map[string]string{
 			"migration/move-refuses-a-move-notice-of-another-account-not-signed-by-the-current-key-or-out-of-time-and-changes-nothing": "want error bad_signature",
 		},
