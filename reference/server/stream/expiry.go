@@ -16,6 +16,25 @@ import (
 // (rather than skipping) keeps the acknowledgement cumulative: a client
 // never acknowledges past an event it was not sent, so the sweep still
 // finds the envelope unacknowledged and sends its expired receipt.
+//
+// Every envelope event is appended with its expiry, so the sweep always
+// comes; should one ever be missing from the expiry index, the stream
+// would stall. So an envelope expired for longer than [holdLimit] (the
+// 60 s TTL-DELETE-01 gives the sweep, and a margin) is passed over
+// instead: still never sent, but no longer holding the events behind it.
+
+// holdLimit is how long after its expiry an envelope still holds the
+// stream for the sweep.
+const holdLimit wire.Millis = 90_000
+
+// verdict is what the pusher does with one event.
+type verdict int
+
+const (
+	deliver  verdict = iota // send it
+	hold                    // an expired envelope: stop here until the sweep wakes the stream
+	passOver                // an envelope long expired: never send it, go on after it
+)
 
 // envelopePrefix is how every envelope event begins (messaging and the
 // federation inbox write the kind first), a cheap test before decoding.
@@ -33,11 +52,12 @@ func (h *Hub) clock() wire.Millis {
 	return wire.System().Millis()
 }
 
-// expiredEnvelope reports whether event is an envelope event whose
-// envelope expired (ts + ttl × 1000 ≤ now).
-func (h *Hub) expiredEnvelope(event []byte) bool {
+// judge decides what the pusher does with event: deliver it, or, for an
+// envelope whose expiry (ts + ttl × 1000) is not after now, hold or pass
+// over it.
+func (h *Hub) judge(event []byte) verdict {
 	if !bytes.HasPrefix(event, envelopePrefix) {
-		return false
+		return deliver
 	}
 	var ev struct {
 		Envelope struct {
@@ -46,7 +66,14 @@ func (h *Hub) expiredEnvelope(event []byte) bool {
 		} `json:"envelope"`
 	}
 	if json.Unmarshal(event, &ev) != nil || ev.Envelope.TTL <= 0 {
-		return false
+		return deliver
 	}
-	return ev.Envelope.TS+wire.Millis(ev.Envelope.TTL*1000) <= h.clock()
+	expiry, now := ev.Envelope.TS+wire.Millis(ev.Envelope.TTL*1000), h.clock()
+	switch {
+	case expiry > now:
+		return deliver
+	case now-expiry < holdLimit:
+		return hold
+	}
+	return passOver
 }

@@ -62,23 +62,36 @@ func TestExpiredEnvelopeIsHeldForTheSweep(t *testing.T) {
 }
 
 // Events that are not envelopes, or envelopes with no readable expiry,
-// are never held.
-func TestExpiredEnvelopeOnlyEnvelopes(t *testing.T) {
+// are delivered; an expired envelope holds the stream for the sweep, and
+// one expired long ago is passed over.
+func TestJudge(t *testing.T) {
 	h := &Hub{}
-	h.SetClock(func() wire.Millis { return 10_000 })
+	h.SetClock(func() wire.Millis { return 100_000 })
 	for _, tc := range []struct {
 		event string
-		want  bool
+		want  verdict
 	}{
-		{envelopeEvent(1_000, 1), true},                      // expired at 2000
-		{envelopeEvent(9_000, 1), true},                      // the expiry instant itself
-		{envelopeEvent(9_500, 1), false},                     // expires at 10500
-		{event(1), false},                                    // another kind
-		{`{"kind":"envelope","envelope":{"ts":"x"}}`, false}, // unreadable: left to the sweep
-		{`{"kind":"receipt","receipt":{"ts":1,"ttl":1}}`, false},
+		{envelopeEvent(95_000, 1), hold},                       // expired at 96000
+		{envelopeEvent(99_000, 1), hold},                       // the expiry instant itself
+		{envelopeEvent(99_500, 1), deliver},                    // expires at 100500
+		{envelopeEvent(1_000, 1), passOver},                    // expired 98 s ago: the sweep missed it
+		{event(1), deliver},                                    // another kind
+		{`{"kind":"envelope","envelope":{"ts":"x"}}`, deliver}, // unreadable: left to the sweep
+		{`{"kind":"receipt","receipt":{"ts":1,"ttl":1}}`, deliver},
 	} {
-		if got := h.expiredEnvelope([]byte(tc.event)); got != tc.want {
-			t.Errorf("expiredEnvelope(%s) = %v, want %v", tc.event, got, tc.want)
+		if got := h.judge([]byte(tc.event)); got != tc.want {
+			t.Errorf("judge(%.60s) = %v, want %v", tc.event, got, tc.want)
 		}
 	}
+}
+
+// An envelope the sweep never removes does not stall the stream for ever.
+func TestLongExpiredEnvelopeIsPassedOver(t *testing.T) {
+	e := newEnv(t, time.Hour, nil)
+	e.hub.SetClock(func() wire.Millis { return 1_000_000 })
+	e.appendRaw(t, envelopeEvent(1_000, 1), 0) // not in the expiry index
+	e.appendRaw(t, event(1), 0)
+	c := e.open(t, "alice-token", "", 0)
+	c.wantEvent(2)
+	c.sync()
 }

@@ -82,8 +82,12 @@ func (c *conn) pushPending() error {
 			return fmt.Errorf("read events of %s after %d: %w", addr, c.cursor, err)
 		}
 		for _, ev := range events {
-			if c.hub.expiredEnvelope(ev.Data) {
-				return nil // held for the sweep, which wakes the stream (expiry.go)
+			switch c.hub.judge(ev.Data) { // expiry.go
+			case hold:
+				return nil // the sweep wakes the stream
+			case passOver:
+				c.cursor = ev.Seq
+				continue
 			}
 			if err := c.writeEvent(ev.Seq, ev.Data); err != nil {
 				c.abort()
