@@ -27,13 +27,15 @@ const (
 )
 
 // Suites lists them in report order.
-func Suites() []Suite { return []Suite{Core, Federation, Groups, Sessions, Robustness, Security} }
+func Suites() []Suite {
+	return []Suite{Core, Federation, Groups, Sessions, Retention, Migration, Robustness, Security}
+}
 
 // ProfilesWithSuites are the catalogue profiles whose MUSTs the suites
 // set out to cover; the coverage check holds them to it. Profiles not
 // listed have no suite yet and are reported as not covered.
 func ProfilesWithSuites() []spec.Profile {
-	return []spec.Profile{spec.Core, spec.Federation, spec.Groups, spec.Sessions}
+	return []spec.Profile{spec.Core, spec.Federation, spec.Groups, spec.Sessions, spec.Retention, spec.Migration}
 }
 
 // defaultSpecTimeout bounds one spec, before the timeout multiplier.

@@ -113,6 +113,7 @@ func (s *Server) routes() (http.Handler, error) {
 	acc := accounts.New(s.store, s.cfg, s.deps)
 	acc.SetPolicy(s.policy)
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
+	s.hub.SetClock(s.deps.Millis)
 	acc.OnRevoke(s.hub.Revalidate)
 	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
 	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())

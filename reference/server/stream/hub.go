@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/store"
@@ -46,6 +47,7 @@ type Hub struct {
 	auth     Authenticator
 	sender   atomic.Pointer[Sender]
 	signaler atomic.Pointer[Signaler]
+	now      atomic.Pointer[func() wire.Millis] // the expiry clock (expiry.go)
 	upgrader websocket.Upgrader
 	recheck  time.Duration
 

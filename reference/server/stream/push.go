@@ -82,6 +82,13 @@ func (c *conn) pushPending() error {
 			return fmt.Errorf("read events of %s after %d: %w", addr, c.cursor, err)
 		}
 		for _, ev := range events {
+			switch c.hub.judge(ev.Data) { // expiry.go
+			case hold:
+				return nil // the sweep wakes the stream
+			case passOver:
+				c.cursor = ev.Seq
+				continue
+			}
 			if err := c.writeEvent(ev.Seq, ev.Data); err != nil {
 				c.abort()
 				return err
