@@ -15,14 +15,14 @@ import (
 
 // Options tune a run without changing its workload.
 type Options struct {
-	Shard    Shard
-	Target   string              // a name for the results ("embedded", "spawned", "external")
-	Posters  int                 // concurrent POST /messages; 0 means 256
-	Setup    int                 // concurrent setup calls; 0 means 32
-	Verify   bool                // open and verify every envelope received (real crypto on both ends)
-	Progress func(Progress)      // called about every second; nil for none
-	Servers  func() []results.Process // the target's server resource use, read at the end
-	SetupTimeout time.Duration   // bound on registration, logins and the contact handshake; 0 means 5m
+	Shard        Shard
+	Target       string                   // a name for the results ("embedded", "spawned", "external")
+	Posters      int                      // concurrent POST /messages; 0 means 256
+	Setup        int                      // concurrent setup calls; 0 means 32
+	Verify       bool                     // open and verify every envelope received (real crypto on both ends)
+	Progress     func(Progress)           // called about every second; nil for none
+	Servers      func() []results.Process // the target's server resource use, read at the end
+	SetupTimeout time.Duration            // bound on registration, logins and the contact handshake; 0 means 5m
 }
 
 // Progress is a snapshot of a running shard, for the progress display.
@@ -50,26 +50,26 @@ type Runner struct {
 	sched *Schedule
 	cl    *wireClient
 
-	users  []*simUser          // the users this shard drives
-	byID   map[UserID]*simUser // the same, by id
-	ctx    context.Context
-	res    *results.Results
-	epoch  time.Time // the run's time zero (whole milliseconds)
-	stage  atomic.Value
+	users []*simUser          // the users this shard drives
+	byID  map[UserID]*simUser // the same, by id
+	ctx   context.Context
+	res   *results.Results
+	epoch time.Time // the run's time zero (whole milliseconds)
+	stage atomic.Value
 
-	counts    []atomic.Uint32 // arrivals per message index
-	arrivals  []atomic.Int64  // per second of arrival
-	sentSec   []atomic.Int64  // accepted, per second of intended time
-	delivSec  []atomic.Int64  // first deliveries, per second of intended time
-	latSec    []*results.Histogram
+	counts   []atomic.Uint32 // arrivals per message index
+	arrivals []atomic.Int64  // per second of arrival
+	sentSec  []atomic.Int64  // accepted, per second of intended time
+	delivSec []atomic.Int64  // first deliveries, per second of intended time
+	latSec   []*results.Histogram
 
 	onlineNow, connections, logins, replayed, stray atomic.Int64
-	contactAccepted, contactAccepts                atomic.Int64
-	sent, delivered, errorsN, scheduledN           atomic.Int64
-	sealNanos, sealed, openNanos, opened           atomic.Int64
+	contactAccepted, contactAccepts                 atomic.Int64
+	sent, delivered, errorsN, scheduledN            atomic.Int64
+	sealNanos, sealed, openNanos, opened            atomic.Int64
 
-	mu      sync.Mutex // guards the lists and maps of res
-	expectIn int64    // messages scheduled to this shard's users
+	mu       sync.Mutex // guards the lists and maps of res
+	expectIn int64      // messages scheduled to this shard's users
 }
 
 // NewRunner prepares a run: it derives the population and the schedule.

@@ -51,9 +51,11 @@ func StartEmbedded(domains []string, dir string) (Target, error) {
 	return &embedded{d: d}, nil
 }
 
-func (e *embedded) Name() string                 { return "embedded" }
-func (e *embedded) Resolver() resolve.Table      { return e.d.Resolver() }
-func (e *embedded) Processes() []results.Process { return []results.Process{selfProcess("embedded servers + simulator")} }
+func (e *embedded) Name() string            { return "embedded" }
+func (e *embedded) Resolver() resolve.Table { return e.d.Resolver() }
+func (e *embedded) Processes() []results.Process {
+	return []results.Process{selfProcess("embedded servers + simulator")}
+}
 func (e *embedded) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -29,6 +29,6 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true, // report() prints errors by the CLI rule
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand(), newServeCommand(), newClientCommand())
+	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand(), newServeCommand(), newClientCommand(), newLoadCommand())
 	return root
 }

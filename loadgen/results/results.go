@@ -11,10 +11,15 @@ import (
 // FormatVersion is the version of the results file format.
 const FormatVersion = 1
 
+// Kind is the "kind" of load results documents, beside "conformance".
+const Kind = "load"
+
+
 // Results is what one shard (or a merge of shards) of a load run measured.
 // The simulator fills it while running; [Results.Finish] computes the
 // totals; JSON is its file format.
 type Results struct {
+	Kind     string          `json:"kind"` // always "load": the reports tools dispatch on it
 	Format   int             `json:"format"`
 	Scenario json.RawMessage `json:"scenario"` // the scenario as run
 	Name     string          `json:"name"`
@@ -127,7 +132,7 @@ func (l Ledger) Clean() bool { return l.Lost == 0 && l.Duplicated == 0 }
 
 // New returns empty results for one shard.
 func New() *Results {
-	return &Results{Format: FormatVersion, Latency: map[string]*Histogram{}, Errors: map[string]int{}}
+	return &Results{Kind: Kind, Format: FormatVersion, Latency: map[string]*Histogram{}, Errors: map[string]int{}}
 }
 
 // Finish sorts the index lists and computes the ledger, the totals of the
@@ -201,8 +206,8 @@ func Read(path string) (*Results, error) {
 	if err := json.Unmarshal(raw, r); err != nil {
 		return nil, fmt.Errorf("read results %s: %w", path, err)
 	}
-	if r.Format != FormatVersion {
-		return nil, fmt.Errorf("read results %s: format %d, this build reads %d", path, r.Format, FormatVersion)
+	if r.Kind != Kind || r.Format != FormatVersion {
+		return nil, fmt.Errorf("read results %s: kind %q format %d, this build reads %q format %d", path, r.Kind, r.Format, Kind, FormatVersion)
 	}
 	return r, nil
 }
@@ -216,14 +221,22 @@ func (r *Results) Total() *Histogram {
 	return t
 }
 
-// Throughput is the mean rate of deliveries per second over the timeline.
+// Throughput is the mean rate of deliveries per second from the first
+// second with an arrival to the last.
 func (r *Results) Throughput() float64 {
+	first, last := -1, -1
 	var n int64
 	for _, b := range r.Timeline {
-		n += b.Arrived
+		if b.Arrived > 0 {
+			if first < 0 {
+				first = b.Second
+			}
+			last = b.Second
+			n += b.Arrived
+		}
 	}
-	if len(r.Timeline) == 0 {
+	if first < 0 {
 		return 0
 	}
-	return float64(n) / float64(len(r.Timeline))
+	return float64(n) / float64(last-first+1)
 }
