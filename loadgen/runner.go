@@ -68,6 +68,8 @@ type Runner struct {
 	sent, delivered, errorsN, scheduledN            atomic.Int64
 	sealNanos, sealed, openNanos, opened            atomic.Int64
 
+	memory, connectedPeak int64 // Go memory added by setup, and the users it connected
+
 	mu       sync.Mutex // guards the lists and maps of res
 	expectIn int64      // messages scheduled to this shard's users
 }
@@ -130,9 +132,12 @@ func (r *Runner) Run(ctx context.Context) (*results.Results, error) {
 	defer stopProgress()
 	go r.pinger(ctx, 30*time.Second)
 	defer r.closeAll()
+	before := goMemory()
 	if err := r.setup(ctx); err != nil {
 		return r.finish(), err
 	}
+	r.memory = goMemory() - before
+	r.connectedPeak = r.onlineNow.Load()
 	r.runSchedule(ctx)
 	r.drain(ctx)
 	return r.finish(), ctx.Err()
@@ -178,6 +183,14 @@ func (r *Runner) closeAll() {
 		u.mu.Unlock()
 		r.disconnect(u)
 	}
+}
+
+// goMemory is the Go heap and stacks in use after a collection.
+func goMemory() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
 }
 
 // parallel runs f for every user on n goroutines and returns the first
@@ -265,6 +278,8 @@ func (r *Runner) finish() *results.Results {
 	if r.opts.Servers != nil {
 		res.Servers = r.opts.Servers()
 	}
+	self := selfProcess("simulator")
+	res.Simulator = results.Simulator{Connected: r.connectedPeak, MemoryBytes: r.memory, CPUSeconds: self.CPUSeconds, MaxRSS: self.MaxRSS}
 	res.Notes = append(res.Notes, fmt.Sprintf("simulator: GOMAXPROCS %d", runtime.GOMAXPROCS(0)))
 	res.Finish()
 	return res

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -150,8 +151,11 @@ func DefaultScenario() Scenario {
 // checks it. Errors name the line and the key.
 func ParseScenario(raw []byte) (Scenario, error) {
 	s := DefaultScenario()
-	dec := yaml.NewDecoder(bytes.NewReader(raw), yaml.DisallowUnknownField(), yaml.Strict())
-	if err := dec.Decode(&s); err != nil && !isEmpty(err) {
+	dec := yaml.NewDecoder(bytes.NewReader(raw), yaml.DisallowUnknownField())
+	err := dec.Decode(&s)
+	if errors.Is(err, io.EOF) {
+		s = DefaultScenario() // an empty document (the decoder zeroed s)
+	} else if err != nil {
 		return Scenario{}, fmt.Errorf("scenario: %s", yaml.FormatError(err, false, true))
 	}
 	if err := s.Check(); err != nil {
@@ -159,11 +163,6 @@ func ParseScenario(raw []byte) (Scenario, error) {
 	}
 	return s, nil
 }
-
-// isEmpty reports the error of an empty document, which means "defaults".
-func isEmpty(err error) bool { return errors.Is(err, errEOF) || err.Error() == "EOF" }
-
-var errEOF = errors.New("EOF")
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(path string) (Scenario, error) {

@@ -91,7 +91,9 @@ func charts(r *Results) ([]string, error) {
 		func() (string, error) {
 			return lineChart("Throughput", "second", "messages/s", false, series{"accepted (by intended second)", sent}, series{"delivered (by arrival second)", arrived})
 		},
-		func() (string, error) { return lineChart("Users online", "second", "users", false, series{"online", online}) },
+		func() (string, error) {
+			return lineChart("Users online", "second", "users", false, series{"online", online})
+		},
 		func() (string, error) {
 			return lineChart("Latency distribution (cumulative)", "ms", "% of deliveries", false, series{"all classes", dist})
 		},

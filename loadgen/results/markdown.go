@@ -51,6 +51,9 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 	writeErrors(&b, r)
 	fmt.Fprintf(&b, "## Cost\n\nCrypto: %d envelopes sealed at %s each (sign, encrypt, two sealed boxes; wall time in a sealer, so an upper bound on CPU), %d opened and verified at %s each.\n\n",
 		r.Crypto.Sealed, r.Crypto.PerSeal(), r.Crypto.Opened, r.Crypto.PerOpen())
+	sim := r.Simulator
+	fmt.Fprintf(&b, "Simulator: %d users connected at once, %.1f KB of Go memory each (heap and stacks after setup), %.1f s CPU, peak RSS %.1f MB.\n\n",
+		sim.Connected, float64(sim.PerUser())/1024, sim.CPUSeconds, float64(sim.MaxRSS)/1e6)
 	for _, p := range r.Servers {
 		fmt.Fprintf(&b, "- %s: %.1f s CPU, peak RSS %.1f MB\n", p.Name, p.CPUSeconds, float64(p.MaxRSS)/1e6)
 	}

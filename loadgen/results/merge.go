@@ -69,6 +69,10 @@ func (r *Results) add(p *Results) {
 	r.Crypto.Opened += p.Crypto.Opened
 	r.Crypto.OpenNanos += p.Crypto.OpenNanos
 	r.Servers = append(r.Servers, p.Servers...)
+	r.Simulator.Connected += p.Simulator.Connected
+	r.Simulator.MemoryBytes += p.Simulator.MemoryBytes
+	r.Simulator.CPUSeconds += p.Simulator.CPUSeconds
+	r.Simulator.MaxRSS = max(r.Simulator.MaxRSS, p.Simulator.MaxRSS)
 	if len(r.Steps) == 0 {
 		r.Steps = slices.Clone(p.Steps)
 	}

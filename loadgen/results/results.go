@@ -14,7 +14,6 @@ const FormatVersion = 1
 // Kind is the "kind" of load results documents, beside "conformance".
 const Kind = "load"
 
-
 // Results is what one shard (or a merge of shards) of a load run measured.
 // The simulator fills it while running; [Results.Finish] computes the
 // totals; JSON is its file format.
@@ -47,6 +46,7 @@ type Results struct {
 	Errors      map[string]int `json:"errors"` // by spec error code (or "network", "timeout")
 	Crypto      Crypto         `json:"crypto"`
 	Servers     []Process      `json:"servers,omitempty"`
+	Simulator   Simulator      `json:"simulator"`
 	Steps       []Step         `json:"steps,omitempty"` // the knee search's stages
 	Notes       []string       `json:"notes,omitempty"`
 
@@ -94,6 +94,24 @@ func (c Crypto) PerOpen() time.Duration {
 		return 0
 	}
 	return time.Duration(c.OpenNanos / c.Opened)
+}
+
+// Simulator is the simulator's own footprint: its peak of connected
+// users and the Go memory (heap and stacks in use, after a collection)
+// they added, measured when setup had connected every user.
+type Simulator struct {
+	Connected   int64   `json:"connected"`
+	MemoryBytes int64   `json:"memory_bytes"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
+	MaxRSS      int64   `json:"max_rss_bytes"`
+}
+
+// PerUser is the simulator memory per connected user.
+func (s Simulator) PerUser() int64 {
+	if s.Connected == 0 {
+		return 0
+	}
+	return s.MemoryBytes / s.Connected
 }
 
 // Process is the resource use of a server process the run spawned.
