@@ -84,6 +84,9 @@ func writeErrors(b *strings.Builder, r *Results) {
 // Verdict is the one-line outcome: loss and duplicates first and loudly.
 func Verdict(r *Results, broken error) string {
 	l := r.Ledger
+	if r.Partial() {
+		return fmt.Sprintf("**PARTIAL: shards %s of a sharded run**: a message sent here is delivered to another shard's user, so the ledger is incomplete; merge every shard's results (`emsg load merge`) for the verdict.", strings.Join(r.Shards, " "))
+	}
 	switch {
 	case l.Lost > 0 || l.Duplicated > 0:
 		return fmt.Sprintf("**FAIL: %d messages LOST, %d DUPLICATED** out of %d accepted.", l.Lost, l.Duplicated, l.Sent)

@@ -202,6 +202,17 @@ func computeLedger(r *Results) Ledger {
 	return l
 }
 
+// Partial reports whether r holds only some shards of a sharded run.
+func (r *Results) Partial() bool {
+	for _, s := range r.Shards {
+		var i, n int
+		if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err == nil && n > len(r.Shards) {
+			return true
+		}
+	}
+	return false
+}
+
 // Write writes r as indented JSON to path.
 func (r *Results) Write(path string) error {
 	raw, err := json.MarshalIndent(r, "", " ")
