@@ -18,7 +18,9 @@ func TestParseScenario(t *testing.T) {
 		// happy path
 		{"an empty file is the default scenario", "", "", func(s Scenario) bool { return s.Users() == 3000 }},
 		{"keys override the defaults and keep the rest", "users_per_domain: 10\ncontacts: {count: 3}", "",
-			func(s Scenario) bool { return s.Users() == 30 && s.Contacts.Count == 3 && s.Contacts.CrossDomain == 0.6 }},
+			func(s Scenario) bool {
+				return s.Users() == 30 && s.Contacts.Count == 3 && s.Contacts.CrossDomain == 0.6
+			}},
 		{"durations are written with units", "drain: 2m", "", func(s Scenario) bool { return s.Drain.D() == 2*time.Minute }},
 		{"step mode replaces the stages", "step: {start: 10, factor: 2, every: 5s, max: 40, slo: 100ms}", "",
 			func(s Scenario) bool { return len(s.StepStages()) == 3 && s.Duration() == 15*time.Second }},
@@ -93,9 +95,9 @@ func TestParseShard(t *testing.T) {
 		in string
 		ok bool
 	}{
-		{"0/1", true}, // the whole run
-		{"3/4", true}, // the last of four
-		{"4/4", false}, // indices count from 0
+		{"0/1", true},   // the whole run
+		{"3/4", true},   // the last of four
+		{"4/4", false},  // indices count from 0
 		{"-1/4", false}, // negative
 		{"1/0", false},  // no shards
 		{"1", false},    // no count
