@@ -10,13 +10,17 @@ DOCKER      ?= docker
 IMAGE       ?= emsg-reference:dev
 IMAGE_DIR   := out/image
 
-.PHONY: all conformance test lint vectors spec fuzz bench image clean
+.PHONY: all conformance test lint vectors spec fuzz bench image load clean
 
 all: lint test
 
 ## conformance: run every conformance check that exists against the in-process reference
 conformance:
 	$(GO) run ./cmd/emsg conform
+
+## load: the default load scenario (3,000 users on three domains, a minute) against the in-process reference; reports in load-results/
+load:
+	$(GO) run ./cmd/emsg load --scenario loadgen/scenarios/default.yaml --threshold 'p99<250ms' --threshold loss==0
 
 ## test: all unit, property, vector and spec tests (what CI runs)
 test:

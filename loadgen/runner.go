@@ -246,6 +246,9 @@ func (r *Runner) snapshot(start time.Time) Progress {
 		Scheduled: r.scheduledN.Load(), Sent: r.sent.Load(), Delivered: r.delivered.Load(), Errors: r.errorsN.Load(),
 		Elapsed: time.Since(start)}
 	p.InFlight = max(0, p.Sent-p.Delivered)
+	if p.Stage == "register" {
+		p.Stage = fmt.Sprintf("register (%d logged in)", r.logins.Load())
+	}
 	if p.Stage == "contacts" {
 		p.Stage = fmt.Sprintf("contacts (%d accepted)", r.contactAccepted.Load()+r.contactAccepts.Load())
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,7 +38,11 @@ type Target interface {
 }
 
 // embedded is the reference deployment in-process.
-type embedded struct{ d *server.Deployment }
+type embedded struct {
+	d    *server.Deployment
+	once sync.Once
+	err  error
+}
 
 // StartEmbedded starts one reference server per domain in this process,
 // with data under dir.
@@ -57,9 +62,12 @@ func (e *embedded) Processes() []results.Process {
 	return []results.Process{selfProcess("embedded servers + simulator")}
 }
 func (e *embedded) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return e.d.Shutdown(ctx)
+	e.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		e.err = e.d.Shutdown(ctx)
+	})
+	return e.err
 }
 
 // external is a deployment the simulator did not start.
@@ -167,6 +175,9 @@ func (s *spawned) Processes() []results.Process {
 // Close stops every server with SIGTERM and waits, keeping their final
 // resource use.
 func (s *spawned) Close() error {
+	if s.stats != nil {
+		return nil // closed before
+	}
 	s.stats = s.Processes()
 	var errs []error
 	for _, c := range s.cmds {

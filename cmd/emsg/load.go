@@ -26,7 +26,7 @@ type loadFlags struct {
 	domains                                         []string
 	users, posters, localShards                     int
 	rate                                            float64
-	duration                                        time.Duration
+	duration, setupTimeout                          time.Duration
 	seed                                            string
 	knee, verify                                    bool
 }
@@ -73,6 +73,7 @@ code. --shard i/N (or JOB_COMPLETION_INDEX and EMSG_SHARDS) runs one slice;
 	fl.BoolVar(&f.knee, "knee", false, "search the knee: raise the rate step by step until p99 passes 250ms or a message is lost")
 	fl.BoolVar(&f.verify, "verify", true, "open and verify every envelope received, as a real client would")
 	fl.IntVar(&f.posters, "posters", 256, "concurrent message posts")
+	fl.DurationVar(&f.setupTimeout, "setup-timeout", 15*time.Minute, "bound on registration, logins and the contact handshake")
 	fl.IntVar(&f.localShards, "local-shards", 0, "run N shards as separate processes of this binary against the target, then merge (for more users than one process's 20,000 open files)")
 	fl.StringVar(&f.resolve, "resolve", "", "resolver table for --target external, like a.test=127.0.0.1:7001,b.test=... (default EMSG_RESOLVE)")
 	cmd.AddCommand(newLoadMergeCommand())
@@ -98,6 +99,7 @@ func runLoad(ctx context.Context, stdout, stderr io.Writer, f loadFlags) error {
 		return failf("%v", err)
 	}
 	defer cleanup()
+	defer target.Close() // again after the explicit Close below: stops spawned servers on every path
 	if f.localShards > 0 {
 		return runLocalShards(ctx, stdout, stderr, f, sc, target, ths)
 	}
@@ -106,7 +108,7 @@ func runLoad(ctx context.Context, stdout, stderr io.Writer, f loadFlags) error {
 		return usagef("--progress auto, bars, lines or none", "%v", err)
 	}
 	r, err := loadgen.NewRunner(sc, target.Resolver(), loadgen.Options{Shard: shard, Target: target.Name(),
-		Posters: f.posters, Verify: f.verify, Progress: disp.Update, Servers: target.Processes})
+		Posters: f.posters, Verify: f.verify, SetupTimeout: f.setupTimeout, Progress: disp.Update, Servers: target.Processes})
 	if err != nil {
 		return usagef("check the scenario against the resolver table", "%v", err)
 	}

@@ -46,7 +46,7 @@ func runLocalShards(ctx context.Context, stdout, stderr io.Writer, f loadFlags, 
 		cmd := exec.CommandContext(ctx, exe, "load", "--scenario", scFile, "--target", "external",
 			"--resolve", target.Resolver().String(), "--shard", strconv.Itoa(i)+"/"+strconv.Itoa(n),
 			"--out", f.out, "--progress", progress, "--posters", strconv.Itoa(max(8, f.posters/n)),
-			"--verify="+strconv.FormatBool(f.verify))
+			"--verify="+strconv.FormatBool(f.verify), "--setup-timeout", f.setupTimeout.String())
 		cmd.Stdout, cmd.Stderr = io.Discard, stderr
 		if i == 0 {
 			cmd.Stdout = stdout

@@ -21,6 +21,19 @@ func lineChart(title, xlabel, ylabel string, logY bool, ss ...series) (string, e
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, xlabel, ylabel
 	p.Add(plotter.NewGrid())
+	points, lo, hi := 0, 0.0, 0.0
+	for _, s := range ss {
+		for _, v := range s.xy {
+			if points == 0 || v.Y < lo {
+				lo = v.Y
+			}
+			hi = max(hi, v.Y)
+			points++
+		}
+	}
+	// A log axis over no values, or over a narrow range, panics or says
+	// nothing in gonum/plot: those charts stay linear.
+	logY = logY && points > 0 && hi > 10*max(lo, 0.001)
 	if logY {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
@@ -48,8 +61,14 @@ func lineChart(title, xlabel, ylabel string, logY bool, ss ...series) (string, e
 	return svg(p)
 }
 
-// svg renders p at a fixed size.
-func svg(p *plot.Plot) (string, error) {
+// svg renders p at a fixed size. gonum/plot panics on some degenerate
+// data; that becomes an error, never a crash after a long run.
+func svg(p *plot.Plot) (out string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = "", fmt.Errorf("render chart %q: %v", p.Title.Text, v)
+		}
+	}()
 	wt, err := p.WriterTo(7*vg.Inch, 3*vg.Inch, "svg")
 	if err != nil {
 		return "", fmt.Errorf("render chart: %w", err)

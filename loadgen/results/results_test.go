@@ -117,3 +117,14 @@ func FuzzParseThreshold(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { _, _ = ParseThreshold(s) })
 }
+
+// TestRenderEmptyRun: a run that delivered nothing still renders.
+func TestRenderEmptyRun(t *testing.T) {
+	r := New()
+	r.Steps = []Step{{Rate: 10, From: 0, To: 1}}
+	r.Finish()
+	var b bytes.Buffer
+	if err := WriteHTML(&b, r, nil); err != nil {
+		t.Fatal(err)
+	}
+}
