@@ -109,3 +109,16 @@ func TestParseShard(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseShard: no input panics, and what parses prints back the same.
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"0/1", "3/4", "4/4", "x/y", "1/-2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh, err := ParseShard(s)
+		if err == nil && sh.Count > 1 && sh.String() != s {
+			t.Fatalf("ParseShard(%q) = %v, prints %q", s, sh, sh.String())
+		}
+	})
+}

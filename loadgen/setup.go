@@ -123,7 +123,10 @@ func (r *Runner) makeContacts(ctx context.Context) error {
 	})
 }
 
-// requestContact sends from's contact request to peer.
+// requestContact sends from's contact request to peer. The peer may
+// belong to a shard that has not registered it yet (shards start without
+// a coordinator), so not_found, network failures and temporary refusals
+// are tried again, with backoff, until the setup deadline.
 func (r *Runner) requestContact(ctx context.Context, from, peer UserID) error {
 	id, err := r.pop.Identity(from)
 	if err != nil {
@@ -131,12 +134,26 @@ func (r *Runner) requestContact(ctx context.Context, from, peer UserID) error {
 	}
 	u := r.byID[from]
 	body := map[string]any{"to": r.pop.Address(peer), "bundle": id.Bundle()}
-	err = r.cl.doJSON(ctx, r.pop.Domain(from), u.tok(), "POST", "/emsg/v1/contacts/requests", body, nil)
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
+		err = r.cl.doJSON(ctx, r.pop.Domain(from), u.tok(), "POST", "/emsg/v1/contacts/requests", body, nil)
+		if err == nil || !retryable(err) || !sleepUntil(ctx, time.Now().Add(delay)) {
+			break
+		}
+	}
 	if err != nil {
 		r.countError(errorCode(err))
 		return fmt.Errorf("contact request %s → %s: %w", id.Address(), r.pop.Address(peer), err)
 	}
 	return nil
+}
+
+// retryable reports whether a setup call may succeed later.
+func retryable(err error) bool {
+	var ce *callError
+	if !errors.As(err, &ce) {
+		return false
+	}
+	return ce.Code == "not_found" || ce.Code == "network" || ce.Code == "rate_limited" || ce.Status >= 500
 }
 
 // contactRequest accepts an incoming request when it comes from one of

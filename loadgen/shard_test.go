@@ -83,6 +83,7 @@ func TestShardsMergeToOneProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmds, files = append(cmds, cmd), append(files, out)
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) // after a failure, before the servers stop
 	}
 	var parts []*results.Results
 	for i, cmd := range cmds {
@@ -105,7 +106,7 @@ func TestShardsMergeToOneProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = one.Close() })
-	r, err := NewRunner(sc, one.Resolver(), Options{Posters: 16, Setup: 8})
+	r, err := NewRunner(sc, one.Resolver(), Options{Posters: 16, Setup: 8, Verify: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +118,11 @@ func TestShardsMergeToOneProcess(t *testing.T) {
 	if merged.Ledger != single.Ledger {
 		t.Errorf("merged ledger %+v, want the single process's %+v", merged.Ledger, single.Ledger)
 	}
-	if !single.Ledger.Clean() || single.Ledger.Delivered == 0 || single.Ledger.Delivered != single.Ledger.Scheduled {
-		t.Errorf("single-process ledger %+v: want every scheduled message delivered once", single.Ledger)
+	if !single.Ledger.Clean() || single.Ledger.Delivered == 0 || single.Ledger.Delivered != single.Ledger.Scheduled || len(single.Errors) != 0 {
+		t.Errorf("single-process ledger %+v, errors %v: want every scheduled message delivered once, no errors", single.Ledger, single.Errors)
+	}
+	if single.Crypto.Opened != int64(single.Ledger.Delivered) {
+		t.Errorf("opened and verified %d envelopes, want every delivery (%d)", single.Crypto.Opened, single.Ledger.Delivered)
 	}
 	for _, c := range Classes {
 		if m, s := merged.Latency[string(c)].Count(), single.Latency[string(c)].Count(); m != s {
