@@ -17,4 +17,3 @@ func smallScenario() Scenario {
 	sc.Drain = Duration(20 * time.Second)
 	return sc
 }
-

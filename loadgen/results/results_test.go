@@ -128,3 +128,33 @@ func TestRenderEmptyRun(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDiff flags a run that lost messages or got slower, not one that
+// stayed the same.
+func TestDiff(t *testing.T) {
+	enc := func(r *Results) []byte {
+		r.Finish()
+		raw, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	base := enc(shardOf("0/1", []uint32{0, 1}, []uint32{0, 1}, 10*time.Millisecond, 12*time.Millisecond))
+	tests := []struct {
+		name      string
+		new       []byte
+		regressed bool
+	}{
+		{"the same run", base, false},
+		{"a message lost", enc(shardOf("0/1", []uint32{0, 1}, []uint32{0}, 10*time.Millisecond)), true},
+		{"ten times slower", enc(shardOf("0/1", []uint32{0, 1}, []uint32{0, 1}, 100*time.Millisecond, 120*time.Millisecond)), true},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		got, err := Diff(&b, base, tt.new, "markdown")
+		if err != nil || got != tt.regressed {
+			t.Errorf("%s: got regressed %v (%v), want %v\n%s", tt.name, got, err, tt.regressed, b.String())
+		}
+	}
+}
