@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -236,10 +235,4 @@ func ParseShard(v string) (Shard, error) {
 		return Shard{}, fmt.Errorf("shard %q: want i/N with 0 ≤ i < N, like 0/4", v)
 	}
 	return s, nil
-}
-
-// hash64 is a stable 64-bit hash of s.
-func hash64(s string) uint64 {
-	h := sha256.Sum256([]byte(s))
-	return binary.LittleEndian.Uint64(h[:8])
 }
