@@ -68,6 +68,9 @@ type Runner struct {
 	sent, delivered, errorsN, scheduledN            atomic.Int64
 	sealNanos, sealed, openNanos, opened            atomic.Int64
 
+	readers sync.WaitGroup // the stream readers running
+	closing atomic.Bool    // set by closeAll: no stream opens after it
+
 	memory, connectedPeak int64 // Go memory added by setup, and the users it connected
 
 	mu       sync.Mutex // guards the lists and maps of res
@@ -131,16 +134,17 @@ func (r *Runner) Run(ctx context.Context) (*results.Results, error) {
 	stopProgress := r.reportProgress(ctx)
 	defer stopProgress()
 	go r.pinger(ctx, 30*time.Second)
-	defer r.closeAll()
 	before := goMemory()
-	if err := r.setup(ctx); err != nil {
-		return r.finish(), err
+	err := r.setup(ctx)
+	if err == nil {
+		r.memory = goMemory() - before
+		r.connectedPeak = r.onlineNow.Load()
+		r.runSchedule(ctx)
+		r.drain(ctx)
+		err = ctx.Err()
 	}
-	r.memory = goMemory() - before
-	r.connectedPeak = r.onlineNow.Load()
-	r.runSchedule(ctx)
-	r.drain(ctx)
-	return r.finish(), ctx.Err()
+	r.closeAll()
+	return r.finish(), err
 }
 
 // newResults starts the shard's results.
@@ -175,14 +179,17 @@ func (r *Runner) countError(code string) {
 	r.mu.Unlock()
 }
 
-// closeAll closes every stream.
+// closeAll closes every stream and waits for their readers, so that
+// nothing changes the results after the run.
 func (r *Runner) closeAll() {
+	r.closing.Store(true)
 	for _, u := range r.users {
 		u.mu.Lock()
 		u.online = false
 		u.mu.Unlock()
 		r.disconnect(u)
 	}
+	r.readers.Wait()
 }
 
 // goMemory is the Go heap and stacks in use after a collection.

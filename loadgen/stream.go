@@ -64,7 +64,7 @@ type serverFrame struct {
 func (r *Runner) connect(ctx context.Context, u *simUser) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.conn != nil {
+	if u.conn != nil || r.closing.Load() {
 		return nil
 	}
 	conn, err := r.dial(ctx, u)
@@ -77,9 +77,14 @@ func (r *Runner) connect(ctx context.Context, u *simUser) error {
 	if err != nil {
 		return err
 	}
+	if r.closing.Load() { // closeAll began while dialling
+		conn.Close()
+		return nil
+	}
 	u.conn = conn
 	r.connections.Add(1)
 	r.onlineNow.Add(1)
+	r.readers.Add(1)
 	go r.read(u, conn)
 	return nil
 }
@@ -129,6 +134,7 @@ func (r *Runner) disconnect(u *simUser) {
 // read handles conn's frames until it closes. A stream that drops while
 // the user should be online is counted and reopened.
 func (r *Runner) read(u *simUser, conn *websocket.Conn) {
+	defer r.readers.Done()
 	for {
 		_, raw, err := conn.ReadMessage()
 		if err != nil {
