@@ -44,6 +44,7 @@ in EMSG_RESOLVE or EMSG_RESOLVE_FILE, as 'emsg serve --domains' prints it.`,
 		newClientSendCommand(open),
 		newClientListenCommand(open),
 		newClientMessagesCommand(open),
+		newClientGroupsCommand(open),
 	)
 	return cmd
 }

@@ -91,6 +91,8 @@ func noticeLine(n client.Notice) string {
 		return fmt.Sprintf("emsg: %s has new keys, which chain from the old ones", n.Address)
 	case client.Receipt:
 		return fmt.Sprintf("emsg: message %s to %s: %s", n.ID, n.Address, n.Receipt)
+	case client.GroupChanged, client.GroupRefused:
+		return groupNoticeLine(n)
 	}
 	return fmt.Sprintf("emsg: warning: %s from %s%s: %v", n.Kind, n.Address, idSuffix(n.ID), n.Err)
 }

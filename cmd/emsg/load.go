@@ -16,7 +16,15 @@ import (
 	"github.com/emsg-project/emsg/loadgen"
 	"github.com/emsg-project/emsg/loadgen/results"
 	"github.com/emsg-project/emsg/reference/resolve"
+	"github.com/emsg-project/emsg/reports/diff"
 )
+
+// `emsg report diff` compares load results by their own rules.
+func init() {
+	diff.Register(results.Kind, func(w io.Writer, old, cur []byte, f diff.Format) (bool, error) {
+		return results.Diff(w, old, cur, string(f))
+	})
+}
 
 // loadFlags are the options of `emsg load`.
 type loadFlags struct {

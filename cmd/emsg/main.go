@@ -10,6 +10,8 @@
 //     against a named schema.
 //   - emsg serve: run the reference server for one domain, or a loopback
 //     deployment of several that prints its resolver table.
+//   - emsg report: compare two saved runs (diff, exit 1 on a regression)
+//     and render saved runs as HTML, JUnit XML, Markdown and SVG badges.
 //   - emsg client: try EMSG out as a person: register, log in, add and
 //     accept contacts, send, and listen (a live tail of your messages).
 //

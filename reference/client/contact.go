@@ -18,8 +18,9 @@ const (
 	PendingIn  State = "pending_in"  // they asked, we have not answered
 	Accepted   State = "accepted"    // both sides hold the other's keys
 	Blocked    State = "blocked"
-	Declined   State = "declined" // they declined our request
-	Removed    State = "removed"  // one side removed the other; the keys are kept
+	Declined   State = "declined"   // they declined our request
+	Removed    State = "removed"    // one side removed the other; the keys are kept
+	GroupPeer  State = "group_peer" // no contact: a fellow group member whose keys were fetched
 )
 
 // Contact is what the client holds about another account: its state and

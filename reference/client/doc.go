@@ -47,6 +47,18 @@
 // unsupported message (CLIENT-BODY-01); envelopes that fail are reported
 // as [Notice]s, never as messages from the claimed sender.
 //
+// # Groups
+//
+// A group lives on its creator's server. [Client.CreateGroup] makes one;
+// [Client.Invite], [Client.JoinGroup], [Client.LeaveGroup], [Client.Kick],
+// [Client.SetRole], [Client.RenameGroup] and [Client.DissolveGroup] return
+// the request id at once, and the outcome arrives on the stream as a
+// [GroupChanged] notice (the event, in host order) or a [GroupRefused]
+// notice with that id. [Client.SendGroup] seals one envelope for every
+// current member its server lists ([Client.GroupInfo]), fetching the keys
+// of members who are no contacts ([GroupPeer]); [Client.Listen] fetches
+// the keys of such a member before opening their group message.
+//
 // # Local store
 //
 // Contacts, messages, the (from, id) pairs shown and the last seq are a

@@ -29,6 +29,12 @@ type event struct {
 		ID   string          `json:"id"`
 		From address.Address `json:"from"`
 	} `json:"receipt"`
+	GroupEvent *GroupEvent     `json:"group_event"`
+	Group      address.Address `json:"group"` // group_refused
+	ID         string          `json:"id"`
+	Op         string          `json:"op"`
+	Error      string          `json:"error"`
+	Message    string          `json:"message"`
 }
 
 // outcome is what one event gives the user, delivered after it is stored.
@@ -111,6 +117,8 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, nil, ContactRemoved, out, func(ct *Contact) { ct.State = Removed }, "")
 	case "key_rotated":
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
+	case "group", "group_refused":
+		groupEvent(seq, ev, out)
 	case "receipt":
 		if ev.Receipt != nil {
 			out.notice(Notice{Kind: Receipt, Seq: seq, Address: ev.Receipt.From, ID: ev.Receipt.ID, Receipt: ev.Receipt.Kind})

@@ -179,7 +179,7 @@ func TestProcessContactEvents(t *testing.T) {
 			[]NoticeKind{KeyRefused}, alice.Address(), Accepted, 2, true},
 		{"an acceptance with other keys than those held", fmt.Sprintf(`{"kind":"contact_accepted","address":"alice#a.test","bundle":%s}`, bundle(eve)),
 			[]NoticeKind{KeyRefused, ContactAccepted}, alice.Address(), Accepted, 2, true},
-		{"an event kind this client does not handle", `{"kind":"group","group_event":{}}`,
+		{"an event this client cannot read (a group event without a group)", `{"kind":"group","group_event":{}}`,
 			nil, dave.Address(), Declined, 1, false},
 	}
 	for i, tt := range tests {

@@ -202,7 +202,7 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn, h Handler,
 				}
 			}
 			if f.Type == "event" {
-				if err := c.handleEvent(conn, h, f); err != nil {
+				if err := c.handleEvent(ctx, conn, h, f); err != nil {
 					return connected, err
 				}
 			}
@@ -222,10 +222,11 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn, h Handler,
 }
 
 // handleEvent processes, hands over and then acknowledges one event.
-func (c *Client) handleEvent(conn *websocket.Conn, h Handler, f frame) error {
+func (c *Client) handleEvent(ctx context.Context, conn *websocket.Conn, h Handler, f frame) error {
 	if f.Seq == 0 || f.Seq > wire.MaxSafeInteger {
 		return nil // not a valid event frame; nothing to acknowledge
 	}
+	c.prefetchSender(ctx, f.Event)
 	out, err := c.process(f.Seq, f.Event)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errStore, err)

@@ -52,6 +52,13 @@ const (
 	// UnknownSender: the client holds no keys for the sender, so the
 	// signature cannot be checked.
 	UnknownSender NoticeKind = "unknown_sender"
+
+	// GroupChanged: a membership change of the group Address; Group is
+	// the event, in the host's order.
+	GroupChanged NoticeKind = "group"
+	// GroupRefused: the host refused the group request ID (operation Op)
+	// about the group Address; Err is an [*APIError] with its code.
+	GroupRefused NoticeKind = "group_refused"
 )
 
 // Notice is one thing [Client.Listen] tells the user other than a
@@ -63,5 +70,7 @@ type Notice struct {
 	ID      string          // the envelope id, for envelope notices and receipts
 	Note    string          // a contact request's note
 	Receipt string          // the receipt kind
-	Err     error           // why, for warnings and envelopes not shown
+	Err     error           // why, for warnings, envelopes not shown and refused group requests
+	Group   *GroupEvent     // the event of a GroupChanged notice
+	Op      string          // the refused operation of a GroupRefused notice
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
 	"github.com/emsg-project/emsg/reference/server/federation"
+	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
 	"github.com/emsg-project/emsg/reference/server/store"
@@ -96,8 +97,11 @@ func (s *Server) routes() http.Handler {
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	s.hub.SetSender(msg.Send)
 	msg.SetKicker(s.outbox)
+	grp.SetKicker(s.outbox)
+	msg.SetGroups(grp)
 
 	m := httpapi.NewMux()
 	m.Handle(http.MethodGet, "/.well-known/emsg", s.handleDiscovery)
@@ -106,6 +110,7 @@ func (s *Server) routes() http.Handler {
 	s.hub.Routes(m)
 	msg.Routes(m)
 	con.Routes(m)
+	grp.Routes(m)
 	inbox.Routes(m)
 	return m
 }

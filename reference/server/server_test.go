@@ -17,11 +17,15 @@ import (
 	"github.com/emsg-project/emsg/spec"
 )
 
-// newServer builds a server for a.test with a fresh data directory.
-func newServer(t *testing.T) *Server {
+// newServer builds a server for a.test with a fresh data directory;
+// features, when given, replace the configured ones.
+func newServer(t *testing.T, features ...string) *Server {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.Domain = "a.test"
+	if len(features) > 0 {
+		cfg.Features = features
+	}
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
 	s, err := New(cfg, WithDeps(wire.Seeded("a.test", time.UnixMilli(1_700_000_000_000))))
 	if err != nil {
@@ -55,7 +59,7 @@ func TestDiscoveryAndHealthFollowTheSpec(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"domain":"a.test"`)) {
 		t.Errorf("discovery: %d %s", resp.StatusCode, body)
 	}
-	if !bytes.Contains(body, []byte(`"features":["core","federation"]`)) {
+	if !bytes.Contains(body, []byte(`"features":["core","federation","groups"]`)) {
 		t.Errorf("discovery advertises features the server does not implement: %s", body)
 	}
 	if !bytes.Contains(body, []byte(wire.EncodeBytes(s.key.Public()))) {
@@ -68,16 +72,16 @@ func TestDiscoveryAndHealthFollowTheSpec(t *testing.T) {
 }
 
 func TestDiscoveryAdvertisesOnlyConfiguredFeatures(t *testing.T) {
-	if got := advertised([]string{"groups"}); len(got) != 1 || got[0] != "core" {
-		t.Fatalf("advertised(groups) = %v: core alone (groups is not implemented, federation not configured)", got)
+	if got := advertised([]string{"x-unwritten"}); len(got) != 1 || got[0] != "core" {
+		t.Fatalf("advertised(x-unwritten) = %v: core alone (x-unwritten is not implemented)", got)
 	}
-	if got := advertised([]string{"federation", "groups"}); len(got) != 2 || got[1] != "federation" {
-		t.Fatalf("advertised(federation, groups) = %v, want core and federation", got)
+	if got := advertised([]string{"groups", "federation"}); len(got) != 3 || got[1] != "federation" || got[2] != "groups" {
+		t.Fatalf("advertised(groups, federation) = %v, want core, federation and groups", got)
 	}
 }
 
 func TestMissesAnswerInTheSpecsShape(t *testing.T) {
-	s := newServer(t)
+	s := newServer(t, "core", "federation") // groups not configured
 	tests := []struct {
 		name   string
 		method string

@@ -112,13 +112,19 @@ func (s *Service) registerOp(b keys.Bundle, raw []byte, invite string) func(*sto
 }
 
 // checkUnused answers address_taken when b's address has an account (in
-// any state: deleted and moved accounts keep their record) or its local
-// part is reserved after a deletion.
+// any state: deleted and moved accounts keep their record) or a group
+// (dissolved ones included), or its local part is reserved after a
+// deletion.
 func checkUnused(tx *store.Tx, b keys.Bundle, now wire.Millis) error {
 	if _, exists, err := tx.GetAccount(b.Address.String()); err != nil {
 		return err
 	} else if exists {
 		return httpapi.Errorf("address_taken", "%s is registered", b.Address)
+	}
+	if _, isGroup, err := tx.GetGroup(b.Address.String()); err != nil {
+		return err
+	} else if isGroup {
+		return httpapi.Errorf("address_taken", "%s is a group", b.Address)
 	}
 	until, reserved, err := tx.ReservedUntil(b.Address.Local)
 	if err != nil {

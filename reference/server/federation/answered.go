@@ -8,6 +8,7 @@ import (
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
+	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/store"
 )
 
@@ -25,6 +26,13 @@ func (o *Outbox) answered(ctx context.Context, dest string, items []store.QueueI
 		for i, it := range items {
 			ids[i] = it.ID
 			if rs[i].Status != statusError {
+				continue
+			}
+			if gfx, ok, err := groups.Refused(tx, it.Data, rs[i].Error, rs[i].Message); ok || err != nil {
+				if err != nil {
+					return err
+				}
+				wake = append(wake, gfx.Wake...)
 				continue
 			}
 			r, ok := failedReceipt(it, rs[i], now)
@@ -59,19 +67,23 @@ type queuedEnvelope struct {
 	} `json:"envelope"`
 }
 
-// envelopeOf returns the envelope of a queued 1:1 envelope item.
-func envelopeOf(it store.QueueItem) (queuedEnvelope, bool) {
+// envelopeOf returns the envelope of a queued item of one of kinds (a
+// 1:1 envelope item when none are named).
+func envelopeOf(it store.QueueItem, kinds ...string) (queuedEnvelope, bool) {
+	if len(kinds) == 0 {
+		kinds = []string{"envelope"}
+	}
 	var q queuedEnvelope
-	if json.Unmarshal(it.Data, &q) != nil || q.Kind != "envelope" || q.Envelope == nil {
+	if json.Unmarshal(it.Data, &q) != nil || !slices.Contains(kinds, q.Kind) || q.Envelope == nil {
 		return queuedEnvelope{}, false
 	}
 	return q, true
 }
 
-// failedReceipt is the failed receipt for a refused envelope item, from
-// the refused recipient to the sender.
+// failedReceipt is the failed receipt for a refused envelope or group_post
+// item, from the refused recipient (or group) to the sender.
 func failedReceipt(it store.QueueItem, res Result, now wire.Millis) (receipt, bool) {
-	q, ok := envelopeOf(it)
+	q, ok := envelopeOf(it, "envelope", "group_post")
 	if !ok {
 		return receipt{}, false
 	}

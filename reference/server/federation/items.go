@@ -76,6 +76,14 @@ func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now w
 		return in.applyContactResponse(tx, raw, now, fx)
 	case "contact_removed":
 		return in.applyContactRemoved(tx, raw, now, fx)
+	case "group_request":
+		return in.applyGroupRequest(tx, raw, now, fx)
+	case "group_event":
+		return in.applyGroupEvent(tx, raw, now, fx)
+	case "group_post":
+		return in.applyGroupPost(tx, raw, now, fx)
+	case "group_fanout":
+		return in.applyGroupFanout(tx, raw, now, fx)
 	}
 	return "", httpapi.Errorf("not_found", "this server does not take %s items", kind)
 }

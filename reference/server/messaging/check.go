@@ -50,17 +50,14 @@ func (s *Service) checkTiming(env *envelope.Envelope, now wire.Millis) error {
 	return nil
 }
 
-// checkKeys checks that keys wraps the content key for the sender and,
-// for a remote recipient, for the recipient (ENV-KEYS-01). This server
-// knows no remote groups, so every remote to is taken as 1:1; a local to
-// is checked with the recipient (see [CheckRecipient]), because only the
-// store tells whether it is an account.
+// checkKeys checks that keys wraps the content key for the sender
+// (ENV-KEYS-01). The recipient's key is checked once the store tells
+// whether to is a group (whose members' keys the client wraps) or an
+// account: in [Service.accept] for a remote one, with the recipient (see
+// [CheckRecipient]) for a local one.
 func (s *Service) checkKeys(env *envelope.Envelope) error {
 	if _, ok := env.Keys[env.From]; !ok {
 		return httpapi.Errorf("bad_request", "keys has no entry for the sender %s", env.From)
-	}
-	if _, ok := env.Keys[env.To]; !ok && env.To.Domain != s.cfg.Domain {
-		return httpapi.Errorf("bad_request", "keys has no entry for the recipient %s (group envelopes are not supported yet)", env.To)
 	}
 	return nil
 }

@@ -18,7 +18,8 @@ import (
 type accepted struct {
 	id      string
 	wake    []address.Address
-	relayed string // the domain whose queue got the envelope, "" when delivered here
+	relayed string   // the domain whose queue got the envelope, "" when delivered here
+	kick    []string // more queues to wake (a group's fan-out)
 }
 
 // Send accepts the envelope raw from the account from, exactly as POST
@@ -52,6 +53,11 @@ func (s *Service) send(ctx context.Context, from address.Address, raw []byte) (a
 	if acc.relayed != "" && s.kick != nil {
 		s.kick.Kick(acc.relayed) // send now rather than at the outbox's next sweep
 	}
+	for _, d := range acc.kick {
+		if s.kick != nil {
+			s.kick.Kick(d)
+		}
+	}
 	return acc, nil
 }
 
@@ -68,7 +74,17 @@ func (s *Service) accept(ctx context.Context, env *envelope.Envelope, raw []byte
 		if err := checkSender(tx, env.From); err != nil {
 			return err
 		}
+		if s.groups != nil {
+			handled, wake, kick, err := s.groups.RouteGroup(tx, env, raw, now)
+			if handled || err != nil {
+				acc.wake, acc.kick = wake, kick
+				return err
+			}
+		}
 		if env.To.Domain != s.cfg.Domain {
+			if _, ok := env.Keys[env.To]; !ok {
+				return httpapi.Errorf("bad_request", "keys has no entry for the recipient %s", env.To)
+			}
 			acc.relayed = env.To.Domain
 			return relay(tx, env, raw)
 		}

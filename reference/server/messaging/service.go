@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
+	"github.com/emsg-project/emsg/reference/protocol/envelope"
 	"github.com/emsg-project/emsg/reference/protocol/wire"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
@@ -32,7 +33,19 @@ type Service struct {
 	auth   Authenticator
 	notify Notifier
 	kick   Kicker
+	groups GroupRouter
 }
+
+// GroupRouter takes the envelopes addressed to groups, in the service's
+// store operation: handled is false for an envelope to an account. wake
+// and kick are the streams and queues to wake after the commit. The
+// groups package's Service is one (adapted in server.go).
+type GroupRouter interface {
+	RouteGroup(tx *store.Tx, env *envelope.Envelope, raw []byte, now wire.Millis) (handled bool, wake []address.Address, kick []string, err error)
+}
+
+// SetGroups makes the service hand envelopes to groups to g.
+func (s *Service) SetGroups(g GroupRouter) { s.groups = g }
 
 // New returns the messaging service of the server configured by cfg,
 // keeping its state in st. deps gives the clock (the service draws no

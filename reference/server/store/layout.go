@@ -32,4 +32,5 @@ var allBuckets = [][]byte{
 	bucketEvents, bucketStreams, bucketDedupe, bucketQueue, bucketQueueIDs,
 	bucketTxns, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
 	expiryTokens, expiryTxns, expiryInvites,
+	bucketGroups, bucketGroupIndex, bucketGroupLog,
 }
