@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -125,10 +126,19 @@ func (r *Runner) post(ctx context.Context, o *outgoing) {
 	u := r.byID[o.m.From]
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	err := r.cl.do(ctx, r.pop.Domain(o.m.From), u.tok(), "POST", "/emsg/v1/messages", o.body, nil)
-	if err != nil {
+	// A temporary failure is tried again with the very same envelope, as a
+	// real client does: (from, id) makes the retries one message. Each
+	// failed attempt is counted under its code.
+	var err error
+	for delay := 50 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
+		err = r.cl.do(ctx, r.pop.Domain(o.m.From), u.tok(), "POST", "/emsg/v1/messages", o.body, nil)
+		if err == nil {
+			break
+		}
 		r.countError(errorCode(err))
-		return
+		if !temporary(err) || !sleepUntil(ctx, time.Now().Add(delay)) {
+			return
+		}
 	}
 	r.sent.Add(1)
 	if s := int(o.m.At / time.Second); s < len(r.sentSec) {
@@ -137,6 +147,12 @@ func (r *Runner) post(ctx context.Context, o *outgoing) {
 	r.mu.Lock()
 	r.res.Sent = append(r.res.Sent, o.m.Index)
 	r.mu.Unlock()
+}
+
+// temporary reports whether a send may succeed if tried again.
+func temporary(err error) bool {
+	var ce *callError
+	return errors.As(err, &ce) && (ce.Code == "network" || ce.Code == "rate_limited" || ce.Status >= 500)
 }
 
 // sleepUntil waits until t or ctx ends; false when ctx ended.
