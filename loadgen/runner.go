@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -70,6 +71,7 @@ type Runner struct {
 
 	readers sync.WaitGroup // the stream readers running
 	closing atomic.Bool    // set by closeAll: no stream opens after it
+	stopAt  atomic.Int64   // the knee search's stop, as an offset; MaxInt64 while running
 
 	memory, connectedPeak int64 // Go memory added by setup, and the users it connected
 
@@ -114,6 +116,7 @@ func NewRunner(sc Scenario, table resolve.Table, opts Options) (*Runner, error) 
 		r.latSec = append(r.latSec, results.NewHistogram())
 	}
 	r.stage.Store("prepare")
+	r.stopAt.Store(math.MaxInt64)
 	return r, nil
 }
 

@@ -53,15 +53,20 @@ func (r *Runner) runSchedule(ctx context.Context) {
 	}
 	churnDone := make(chan struct{})
 	go func() { defer close(churnDone); r.churn(ctx) }()
+	stepCtx, stopSteps := context.WithCancel(ctx)
+	defer stopSteps()
+	go r.watchSteps(stepCtx)
 	for o := range ordered {
 		<-o.done
-		if !sleepUntil(ctx, r.epoch.Add(o.m.At)) {
+		if !sleepUntil(ctx, r.epoch.Add(o.m.At)) || o.m.At >= time.Duration(r.stopAt.Load()) {
 			break
 		}
 		due <- o
 	}
 	close(due)
 	posters.Wait()
+	stopSteps()
+	r.unschedule()
 	<-churnDone
 }
 

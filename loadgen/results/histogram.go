@@ -66,6 +66,23 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	return time.Duration(h.h.ValueAtQuantile(q*100)) * time.Microsecond
 }
 
+// FractionAbove is the share of the values recorded above d.
+func (h *Histogram) FractionAbove(d time.Duration) float64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := h.h.TotalCount()
+	if n == 0 {
+		return 0
+	}
+	var above int64
+	for _, b := range h.h.Distribution() {
+		if b.From > d.Microseconds() {
+			above += b.Count
+		}
+	}
+	return float64(above) / float64(n)
+}
+
 // Max is the largest latency recorded.
 func (h *Histogram) Max() time.Duration {
 	h.mu.Lock()
