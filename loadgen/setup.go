@@ -115,12 +115,78 @@ func (r *Runner) makeContacts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return r.await(ctx, "contact handshake", func() bool {
+	done := func() bool {
 		return r.contactAccepted.Load() >= int64(len(out)) && r.contactAccepts.Load() >= int64(len(in))
-	}, func() string {
+	}
+	state := func() string {
 		return fmt.Sprintf("%d of %d requests sent were accepted, %d of %d expected requests accepted",
 			r.contactAccepted.Load(), len(out), r.contactAccepts.Load(), len(in))
-	})
+	}
+	for !done() {
+		// Wait while the counts move; when they stall, ask the servers
+		// which of our requests they hold as accepted: an acceptance whose
+		// contact_accepted event never reached the stream is counted, and
+		// reported, rather than waited for forever.
+		last := r.contactAccepted.Load() + r.contactAccepts.Load()
+		quiet, cancel := context.WithTimeout(ctx, contactsQuiet)
+		_ = r.await(quiet, "contact handshake", func() bool {
+			return done() || r.contactAccepted.Load()+r.contactAccepts.Load() != last
+		}, state)
+		cancel()
+		if ctx.Err() != nil {
+			return fmt.Errorf("contact handshake: %w (%s)", ctx.Err(), state())
+		}
+		if !done() && r.contactAccepted.Load()+r.contactAccepts.Load() == last {
+			if err := r.checkAccepted(ctx, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// contactsQuiet is how long the handshake counts may stand still before
+// the servers are asked.
+const contactsQuiet = 20 * time.Second
+
+// checkAccepted asks the servers, for every request this shard sent,
+// whether it is accepted, and sets the count to what they say. The
+// acceptances with no event on the stream are reported as the error
+// contact_accepted_event_missing.
+func (r *Runner) checkAccepted(ctx context.Context, out [][2]UserID) error {
+	byUser := map[UserID][]UserID{}
+	for _, e := range out {
+		byUser[e[0]] = append(byUser[e[0]], e[1])
+	}
+	var accepted int64
+	for from, peers := range byUser {
+		var ans struct {
+			Contacts []struct {
+				Address string `json:"address"`
+				State   string `json:"state"`
+			} `json:"contacts"`
+		}
+		if err := r.cl.do(ctx, r.pop.Domain(from), r.byID[from].tok(), "GET", "/emsg/v1/contacts", nil, &ans); err != nil {
+			return fmt.Errorf("contact handshake: check %s: %w", r.pop.Address(from), err)
+		}
+		states := map[string]string{}
+		for _, c := range ans.Contacts {
+			states[c.Address] = c.State
+		}
+		for _, p := range peers {
+			if states[r.pop.Address(p).String()] == "accepted" {
+				accepted++
+			}
+		}
+	}
+	if missing := accepted - r.contactAccepted.Load(); missing > 0 {
+		r.mu.Lock()
+		r.res.Errors["contact_accepted_event_missing"] += int(missing)
+		r.mu.Unlock()
+		r.errorsN.Add(missing)
+		r.contactAccepted.Store(accepted)
+	}
+	return nil
 }
 
 // requestContact sends from's contact request to peer. The peer may
