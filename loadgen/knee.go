@@ -25,7 +25,9 @@ func (r *Runner) watchSteps(ctx context.Context) {
 			return
 		}
 		if r.stepBroken(st.From, st.To, st.SLO.D()) {
-			r.stopAt.Store(int64(time.Duration(st.To) * time.Second))
+			// Stop from now on (with a margin for the dispatcher's check):
+			// what was due before has been released already.
+			r.stopAt.Store(int64(time.Since(r.epoch) + 100*time.Millisecond))
 			r.stage.Store("knee found")
 			return
 		}
