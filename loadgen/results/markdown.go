@@ -41,8 +41,11 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 		b.WriteString("## Knee search\n\n| rate/s | p99 | loss | SLO | verdict |\n|---|---|---|---|---|\n")
 		for _, s := range r.Steps {
 			v := "broke"
-			if s.Passed {
+			switch {
+			case s.Passed:
 				v = "held"
+			case !s.Ran:
+				v = "not run (stopped)"
 			}
 			fmt.Fprintf(&b, "| %.0f | %s | %.2f%% | %s | %s |\n", s.Rate, ms(s.P99.D()), 100*s.Loss, ms(s.SLO.D()), v)
 		}

@@ -131,6 +131,7 @@ type Step struct {
 	P99    Seconds `json:"p99"`
 	Loss   float64 `json:"loss"`
 	Passed bool    `json:"passed"`
+	Ran    bool    `json:"ran"` // false for steps after an early stop
 }
 
 // Ledger is the exactly-once accounting of a run, per recipient.

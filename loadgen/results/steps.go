@@ -22,7 +22,8 @@ func (r *Results) computeSteps() {
 		if sent > 0 {
 			s.Loss = float64(sent-min(delivered, sent)) / float64(sent)
 		}
-		s.Passed = sent > 0 && s.P99 <= s.SLO && s.Loss <= s.Budget
+		s.Ran = sent > 0
+		s.Passed = s.Ran && s.P99 <= s.SLO && s.Loss <= s.Budget
 		if s.Passed && !broken {
 			r.Knee = s.Rate
 		} else {
