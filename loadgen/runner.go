@@ -328,7 +328,11 @@ func (r *Runner) stepPlan() []results.Step {
 	for _, st := range r.sc.StepStages() {
 		to := from + int(st.Duration.D()/time.Second)
 		// The first second of a step still carries the previous rate's queue.
-		out = append(out, results.Step{Rate: st.Rate, From: from + 1, To: to, SLO: results.Seconds(r.sc.Step.SLO.D().Seconds()), Budget: r.sc.Step.LossBudget})
+		s := results.Step{Rate: st.Rate, From: from + 1, To: to, SLO: results.Seconds(r.sc.Step.SLO.D().Seconds()), Budget: r.sc.Step.LossBudget}
+		if time.Duration(to)*time.Second > time.Duration(r.stopAt.Load()) {
+			s.To = s.From // cut short by an early stop: not judged
+		}
+		out = append(out, s)
 		from = to
 	}
 	return out
