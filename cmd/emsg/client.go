@@ -44,6 +44,12 @@ in EMSG_RESOLVE or EMSG_RESOLVE_FILE, as 'emsg serve --domains' prints it.`,
 		newClientSendCommand(open),
 		newClientListenCommand(open),
 		newClientMessagesCommand(open),
+		newClientExportCommand(open),
+		newClientImportCommand(open),
+		newClientMoveCommand(open),
+		newClientDeleteCommand(open),
+		newClientFavoriteCommand(open),
+		newClientSessionCommand(open),
 		newClientGroupsCommand(open),
 	)
 	return cmd

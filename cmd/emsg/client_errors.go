@@ -37,6 +37,8 @@ func clientHint(err error) string {
 		return "run 'emsg client contacts add ADDRESS' and wait until they accept ('emsg client contacts' shows it)"
 	case errors.Is(err, client.ErrKeyChange):
 		return "the keys offered do not chain from those held, which may be an impersonation; the old keys stay in use"
+	case errors.Is(err, client.ErrNoSession):
+		return "a session starts when ADDRESS sends you a message while its server offers sessions; 'emsg client listen' shows the ticket"
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return "another emsg client (e.g. 'emsg client listen') is using this --dir; stop it first"
 	case errors.As(err, &api):

@@ -91,6 +91,14 @@ func noticeLine(n client.Notice) string {
 		return fmt.Sprintf("emsg: %s has new keys, which chain from the old ones", n.Address)
 	case client.Receipt:
 		return fmt.Sprintf("emsg: message %s to %s: %s", n.ID, n.Address, n.Receipt)
+	case client.ContactMoved:
+		return fmt.Sprintf("emsg: %s moved to %s; send there from now on", n.Address, n.MovedTo)
+	case client.ContactDeleted:
+		return fmt.Sprintf("emsg: %s deleted the account", n.Address)
+	case client.MessageExpired:
+		return fmt.Sprintf("emsg: message %s from %s expired unread on the server", n.ID, n.Address)
+	case client.SessionTicket:
+		return fmt.Sprintf("emsg: session %s with %s; if %s started it, 'emsg client session %s' talks through its server", n.ID, n.Address, n.Address, n.Address)
 	case client.GroupChanged, client.GroupRefused:
 		return groupNoticeLine(n)
 	}

@@ -21,6 +21,8 @@ const (
 	Declined   State = "declined"   // they declined our request
 	Removed    State = "removed"    // one side removed the other; the keys are kept
 	GroupPeer  State = "group_peer" // no contact: a fellow group member whose keys were fetched
+	Moved      State = "moved"      // the contact moved; it is held under MovedTo now
+	Deleted    State = "deleted"    // the contact deleted its account
 )
 
 // Contact is what the client holds about another account: its state and
@@ -35,7 +37,8 @@ type Contact struct {
 	Address address.Address `json:"address"`
 	State   State           `json:"state"`
 	Chain   []keys.Bundle   `json:"chain,omitempty"`
-	Note    string          `json:"note,omitempty"` // the note of a request received
+	Note    string          `json:"note,omitempty"`    // the note of a request received
+	MovedTo address.Address `json:"moved_to,omitzero"` // the new address, when State is Moved
 	Warning *KeyWarning     `json:"warning,omitempty"`
 }
 

@@ -24,6 +24,7 @@ type event struct {
 	} `json:"request"`
 	Address address.Address `json:"address"`
 	Bundle  json.RawMessage `json:"bundle"`
+	Ticket  json.RawMessage `json:"ticket"`
 	Receipt *struct {
 		Kind string          `json:"kind"`
 		ID   string          `json:"id"`
@@ -35,6 +36,8 @@ type event struct {
 	Op         string          `json:"op"`
 	Error      string          `json:"error"`
 	Message    string          `json:"message"`
+	Notice     json.RawMessage `json:"notice"` // moved, deleted
+	From       address.Address `json:"from"`   // expired
 }
 
 // outcome is what one event gives the user, delivered after it is stored.
@@ -117,6 +120,14 @@ func (c *Client) apply(tx *bolt.Tx, id *keys.Identity, now wire.Millis, seq uint
 		return contactEvent(tx, now, seq, ev.Address, nil, ContactRemoved, out, func(ct *Contact) { ct.State = Removed }, "")
 	case "key_rotated":
 		return contactEvent(tx, now, seq, ev.Address, []json.RawMessage{ev.Bundle}, KeyRotated, out, nil, "")
+	case "moved":
+		return applyMoved(tx, now, seq, ev.Notice, out)
+	case "deleted":
+		return applyDeleted(tx, seq, ev.Notice, out)
+	case "expired":
+		return applyExpired(tx, seq, ev.From, ev.ID, out)
+	case "session_ticket":
+		return c.applyTicket(tx, id, seq, ev.Ticket, out)
 	case "group", "group_refused":
 		groupEvent(seq, ev, out)
 	case "receipt":

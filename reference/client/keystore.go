@@ -52,6 +52,17 @@ func SaveIdentity(dir string, id *keys.Identity) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("keystore %s: %w", path, ErrIdentityExists)
 	}
+	return writeIdentity(path, id)
+}
+
+// replaceIdentity replaces dir's keystore by id, atomically: after a move,
+// the same keys under the new address.
+func replaceIdentity(dir string, id *keys.Identity) error {
+	return writeIdentity(filepath.Join(dir, KeystoreFile), id)
+}
+
+// writeIdentity writes id's private keys to path.
+func writeIdentity(path string, id *keys.Identity) error {
 	raw, err := json.Marshal(id.PrivateKeys())
 	if err != nil {
 		return fmt.Errorf("keystore: encode: %w", err)

@@ -34,6 +34,22 @@ const (
 	// (CLIENT-KEY-03); Err is a [*KeyChangeError]. The old keys stay in use.
 	KeyRefused NoticeKind = "key_refused"
 	Receipt    NoticeKind = "receipt" // Receipt is the kind (delivered, read, expired, failed); ID the envelope
+	// ContactMoved: the contact Address moved to MovedTo; the contact is
+	// held under the new address, with the keys of the move notice
+	// (checked with the keys held for Address, CLIENT-MOVE-01).
+	ContactMoved NoticeKind = "moved"
+	// ContactDeleted: the contact Address deleted its account.
+	ContactDeleted NoticeKind = "deleted"
+	// NoticeRefused: a move or delete notice for Address did not verify
+	// with the keys held for it; Err says why. Nothing changed.
+	NoticeRefused NoticeKind = "notice_refused"
+	// MessageExpired: the server dropped the envelope (Address, ID)
+	// unread when its ttl ran out; the local copy, if any, is gone.
+	MessageExpired NoticeKind = "expired"
+	// SessionTicket: a session with Address started; ID is the session
+	// id. When this account is the peer, [Client.OpenSession] can now
+	// talk to the initiator's server directly.
+	SessionTicket NoticeKind = "session_ticket"
 
 	// The envelope kinds below are never a message from the claimed
 	// sender: Address is only what the envelope claims.
@@ -70,6 +86,7 @@ type Notice struct {
 	ID      string          // the envelope id, for envelope notices and receipts
 	Note    string          // a contact request's note
 	Receipt string          // the receipt kind
+	MovedTo address.Address // the new address, for ContactMoved
 	Err     error           // why, for warnings, envelopes not shown and refused group requests
 	Group   *GroupEvent     // the event of a GroupChanged notice
 	Op      string          // the refused operation of a GroupRefused notice

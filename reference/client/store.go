@@ -29,6 +29,8 @@ var (
 	bucketContacts = []byte("contacts") // address → Contact JSON
 	bucketMessages = []byte("messages") // expires(8) from 0 id → Message JSON
 	bucketSeen     = []byte("seen")     // from 0 id → expires(8): messages already shown
+	bucketPinned   = []byte("pinned")   // favorite id → Favorite JSON: never expires
+	bucketSessions = []byte("sessions") // other party → session ticket (raw)
 )
 
 // keySeq is the meta key of the last processed event seq.
@@ -68,7 +70,7 @@ func openStore(dir string) (*localStore, error) {
 		return nil, fmt.Errorf("local store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketContacts, bucketMessages, bucketSeen} {
+		for _, b := range [][]byte{bucketMeta, bucketContacts, bucketMessages, bucketSeen, bucketSessions, bucketPinned} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -30,7 +30,7 @@ type limits struct {
 // discovery lists them. Every server claims core (DISC-FEATURES-01); the
 // others join the list as they are written, so the document never
 // advertises what the server cannot do.
-var implemented = []string{"core", "federation", "groups"}
+var implemented = []string{"core", "federation", "groups", "sessions", "retention", "migration", "signals"}
 
 // advertised returns the configured features the server implements.
 func advertised(configured []string) []string {

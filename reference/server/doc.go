@@ -16,6 +16,15 @@
 //     part of the client API, each mounting its routes.
 //   - federation: peer discovery, the signed inbox, and the outbox that
 //     sends each destination's queue in FIFO transactions with retries.
+//   - sessions: the session host (tickets, the peer's session socket,
+//     fallback to federation, idle expiry and end); signals: typing and
+//     presence, pushed at once and forwarded best-effort; fedcall: single
+//     signed requests outside the queue (key fetch, signals).
+//   - retention: the sweeper that drops expired envelope events (expired
+//     events and receipts) and other expired records, driven by the
+//     injected clock, and the favorites; migration: account data, import,
+//     move and delete notices, forwarded to contacts and applied from
+//     federation "move" and "delete" items.
 //   - this package: a [Server] for one domain, which owns the store, the
 //     server key (persisted in the data directory), the discovery document
 //     and the health endpoint, and wires the parts together; a
@@ -23,12 +32,8 @@
 //
 // # Not written yet
 //
-// Federated key fetch and the federation item kinds beyond envelopes and
-// receipts (contact requests cross domains as queued items the receiving
-// inbox answers not_found for now), groups, sessions, retention sweeps and
-// favorites, migration and deletion, signals and the admin API: their
-// paths answer not_found, as for a feature a server does not offer, and
-// discovery advertises core and federation only.
+// The admin API: its paths answer not_found, as for a feature a server
+// does not offer, and discovery does not advertise it.
 //
 // [config]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/config
 // [httpapi]: https://pkg.go.dev/github.com/emsg-project/emsg/reference/server/httpapi

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
@@ -15,10 +16,15 @@ import (
 	"github.com/emsg-project/emsg/reference/server/accounts"
 	"github.com/emsg-project/emsg/reference/server/config"
 	"github.com/emsg-project/emsg/reference/server/contacts"
+	"github.com/emsg-project/emsg/reference/server/fedcall"
 	"github.com/emsg-project/emsg/reference/server/federation"
 	"github.com/emsg-project/emsg/reference/server/groups"
 	"github.com/emsg-project/emsg/reference/server/httpapi"
 	"github.com/emsg-project/emsg/reference/server/messaging"
+	"github.com/emsg-project/emsg/reference/server/migration"
+	"github.com/emsg-project/emsg/reference/server/retention"
+	"github.com/emsg-project/emsg/reference/server/sessions"
+	"github.com/emsg-project/emsg/reference/server/signals"
 	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/reference/server/stream"
 )
@@ -35,6 +41,9 @@ type Server struct {
 	store    *store.Store
 	hub      *stream.Hub
 	outbox   *federation.Outbox
+	sweeper  *retention.Sweeper
+	migrate  *migration.Service
+	sessions *sessions.Service // nil when the sessions profile is off
 	http     *http.Server
 
 	background context.Context    // the life of the background work (the outbox)
@@ -98,6 +107,10 @@ func (s *Server) routes() http.Handler {
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	con := contacts.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
 	grp := groups.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
+	fav := retention.New(s.store, s.cfg, acc.Authenticate)
+	s.sweeper = retention.NewSweeper(s.store, s.cfg, s.deps, s.hub, s.outbox)
+	s.migrate = migration.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub, s.outbox)
+	s.migrate.SetGroups(grp)
 	s.hub.SetSender(msg.Send)
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
@@ -112,7 +125,52 @@ func (s *Server) routes() http.Handler {
 	con.Routes(m)
 	grp.Routes(m)
 	inbox.Routes(m)
+	fav.Routes(m)
+	s.migrate.Routes(m)
+	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+	s.routeSessions(m, acc.Authenticate, peers, call, msg)
+	s.routeSignals(m, acc.Authenticate, peers, call)
 	return m
+}
+
+// featuresOf returns what a peer's discovery document advertises.
+func featuresOf(peers *federation.Peers) func(ctx context.Context, domain string) ([]string, error) {
+	return func(ctx context.Context, domain string) ([]string, error) {
+		d, err := peers.Discovery(ctx, domain)
+		if err != nil {
+			return nil, err
+		}
+		return d.Features, nil
+	}
+}
+
+// routeSignals builds the signals service when the configuration
+// advertises the feature: POST /signals, the federation endpoint and the
+// stream's signal frames (otherwise not_found, CONF-FEATURE-01).
+func (s *Server) routeSignals(m *httpapi.Mux, auth signals.Authenticator, peers *federation.Peers, call *fedcall.Caller) {
+	if !slices.Contains(advertised(s.cfg.Features), "signals") {
+		return
+	}
+	sig := signals.New(s.store, s.cfg, s.deps, signals.Parts{
+		Auth: auth, Push: s.hub, Forward: call.Do, Features: featuresOf(peers), Keys: peers,
+	})
+	s.hub.SetSignaler(sig.Send)
+	sig.Routes(m)
+}
+
+// routeSessions builds the session host when the configuration advertises
+// the profile: it takes part in relaying envelopes and serves the session
+// endpoints (otherwise they answer not_found, CONF-FEATURE-01).
+func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peers *federation.Peers, call *fedcall.Caller, msg *messaging.Service) {
+	if !slices.Contains(advertised(s.cfg.Features), "sessions") {
+		return
+	}
+	s.sessions = sessions.New(s.store, s.cfg, s.deps, s.key, sessions.Parts{
+		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: featuresOf(peers),
+		PeerKey: sessions.PublishedKey(s.store, call),
+	}, sessions.DefaultTiming())
+	msg.SetCarrier(s.sessions)
+	s.sessions.Routes(m)
 }
 
 // Domain is the domain the server answers for.
@@ -130,6 +188,15 @@ func (s *Server) Serve(l net.Listener) error {
 			slog.Error("federation outbox stopped", "domain", s.cfg.Domain, "err", err)
 		}
 	})
+	s.running.Go(func() { s.sweeper.Run(s.background, retention.DefaultPeriod) })
+	s.running.Go(func() {
+		if err := s.migrate.ResumePurges(s.background); err != nil && s.background.Err() == nil {
+			slog.Error("resuming account purges", "domain", s.cfg.Domain, "err", err)
+		}
+	})
+	if s.sessions != nil {
+		s.running.Go(func() { _ = s.sessions.Run(s.background) })
+	}
 	var err error
 	if s.cfg.TLSCert != "" {
 		err = s.http.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
@@ -147,6 +214,9 @@ func (s *Server) Serve(l net.Listener) error {
 // the store, which commits what was queued.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.hub.Close()
+	if s.sessions != nil {
+		s.sessions.Close()
+	}
 	err := s.http.Shutdown(ctx)
 	s.stop()
 	s.running.Wait() // the outbox is done with the store

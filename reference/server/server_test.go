@@ -59,7 +59,7 @@ func TestDiscoveryAndHealthFollowTheSpec(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"domain":"a.test"`)) {
 		t.Errorf("discovery: %d %s", resp.StatusCode, body)
 	}
-	if !bytes.Contains(body, []byte(`"features":["core","federation","groups"]`)) {
+	if !bytes.Contains(body, []byte(`"features":["core","federation","groups","sessions","retention","migration","signals"]`)) {
 		t.Errorf("discovery advertises features the server does not implement: %s", body)
 	}
 	if !bytes.Contains(body, []byte(wire.EncodeBytes(s.key.Public()))) {

@@ -19,9 +19,11 @@ const streamPath = "/emsg/v1/stream"
 // Authenticate returns the account a request is made for: the owner of its
 // bearer token, sent as "Authorization: Bearer <token>" (or, for GET
 // /emsg/v1/stream only, as the access_token query parameter). A missing,
-// unknown, expired or revoked token, or one whose account is no longer
-// active (suspended, moved or deleted), gives an [*httpapi.Error] with
-// code unauthorized (LOGIN-TOKEN-02, ADMIN-SUSPEND-02). Authenticate only
+// unknown, expired or revoked token, or one whose account is suspended or
+// deleted, gives an [*httpapi.Error] with code unauthorized
+// (LOGIN-TOKEN-02, ADMIN-SUSPEND-02). A moved account keeps the tokens it
+// had (it can no longer log in): it drains its stream, and what it sends
+// is answered moved (MOVE-SEND-01). Authenticate only
 // reads the store.
 func (s *Service) Authenticate(r *http.Request) (address.Address, error) {
 	token, ok := bearerToken(r)
@@ -60,7 +62,7 @@ func activeOwner(tx *store.Tx, token string, now wire.Millis) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !exists || acct.State != store.StateActive {
+	if !exists || acct.State != store.StateActive && acct.State != store.StateMoved {
 		return "", errUnauthorized("the account of this token is no longer active")
 	}
 	return owner, nil

@@ -54,10 +54,11 @@ func TestAuthenticate(t *testing.T) {
 		{"suspended account", func(h *harness, _ string) {
 			h.setAccount("alice#a.test", func(a *store.Account) { a.State = store.StateSuspended })
 		}, http.MethodGet, "/emsg/v1/settings", bearer, false},
-		// the account moved away
+		// MOVE-SEND-01: a moved account keeps its tokens; its sends are
+		// answered moved by the operations themselves
 		{"moved account", func(h *harness, _ string) {
 			h.setAccount("alice#a.test", func(a *store.Account) { a.State, a.MovedTo = store.StateMoved, "alice#z.test" })
-		}, http.MethodGet, "/emsg/v1/settings", bearer, false},
+		}, http.MethodGet, "/emsg/v1/settings", bearer, true},
 		// the account was deleted
 		{"deleted account", func(h *harness, _ string) {
 			h.setAccount("alice#a.test", func(a *store.Account) { a.State = store.StateDeleted })

@@ -76,6 +76,12 @@ func (in *Inbox) applyKind(tx *store.Tx, kind string, raw json.RawMessage, now w
 		return in.applyContactResponse(tx, raw, now, fx)
 	case "contact_removed":
 		return in.applyContactRemoved(tx, raw, now, fx)
+	case "move":
+		return in.applyMove(tx, raw, now, fx)
+	case "delete":
+		return in.applyDelete(tx, raw, fx)
+	case "session_ticket":
+		return in.applySessionTicket(tx, raw, now, fx)
 	case "group_request":
 		return in.applyGroupRequest(tx, raw, now, fx)
 	case "group_event":

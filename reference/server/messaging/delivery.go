@@ -24,14 +24,21 @@ type Delivery struct {
 	Expires wire.Millis     `json:"expires"`
 }
 
+// deliveryGrace is how long the record outlives its envelope: the
+// recipient's server sends an expired receipt only after the envelope
+// expired (up to a minute later, then through its queue's retries), and
+// the receipt is accepted only against the record (FED-SPOOF-04,
+// RCPT-EXPIRED-01).
+const deliveryGrace wire.Millis = 24 * 60 * 60 * 1000
+
 // RememberDelivery records that the envelope (from, id) to d.To was
-// accepted, until d.Expires.
+// accepted, until [deliveryGrace] after d.Expires.
 func RememberDelivery(tx *store.Tx, from address.Address, id string, d Delivery) error {
 	rec, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("remember delivery %s %s: %w", from, id, err)
 	}
-	return tx.Remember(from.String(), id, rec, d.Expires)
+	return tx.Remember(from.String(), id, rec, d.Expires+deliveryGrace)
 }
 
 // LookupDelivery returns the record of the envelope (from, id) and whether

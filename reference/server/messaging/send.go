@@ -20,6 +20,7 @@ type accepted struct {
 	wake    []address.Address
 	relayed string   // the domain whose queue got the envelope, "" when delivered here
 	kick    []string // more queues to wake (a group's fan-out)
+	after   func()   // the carrier's work after the commit (nil: none)
 }
 
 // Send accepts the envelope raw from the account from, exactly as POST
@@ -45,9 +46,15 @@ func (s *Service) send(ctx context.Context, from address.Address, raw []byte) (a
 	if err != nil {
 		return accepted{}, err
 	}
+	if s.carrier != nil && env.To.Domain != s.cfg.Domain {
+		s.carrier.Prepare(ctx, env)
+	}
 	acc, err := s.accept(ctx, env, raw, now)
 	if err != nil {
 		return accepted{}, err
+	}
+	if acc.after != nil {
+		acc.after()
 	}
 	s.wake(acc.wake...)
 	if acc.relayed != "" && s.kick != nil {
@@ -86,13 +93,24 @@ func (s *Service) accept(ctx context.Context, env *envelope.Envelope, raw []byte
 				return httpapi.Errorf("bad_request", "keys has no entry for the recipient %s", env.To)
 			}
 			acc.relayed = env.To.Domain
-			return relay(tx, env, raw)
+			return s.relay(tx, env, raw, &acc)
 		}
 		wake, err := deliver(tx, env, raw, now)
 		acc.wake = wake
 		return err
 	})
 	return acc, err
+}
+
+// relay hands env to the carrier, if any, or queues it for federation.
+func (s *Service) relay(tx *store.Tx, env *envelope.Envelope, raw []byte, acc *accepted) error {
+	queue := func() error { return relay(tx, env, raw) }
+	if s.carrier == nil {
+		return queue()
+	}
+	c, err := s.carrier.Carry(tx, env, raw, queue)
+	acc.wake, acc.after = c.Wake, c.After
+	return err
 }
 
 // checkSender refuses an account that may no longer send: moved (with

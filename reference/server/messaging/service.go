@@ -33,7 +33,9 @@ type Service struct {
 	auth   Authenticator
 	notify Notifier
 	kick   Kicker
-	groups GroupRouter
+	// carrier takes part in relaying envelopes to other domains (nil: none).
+	carrier Carrier
+	groups  GroupRouter
 }
 
 // GroupRouter takes the envelopes addressed to groups, in the service's

@@ -64,6 +64,8 @@
 //	queue       destination 0 id         → [QueueItem] JSON
 //	queue_ids   destination              → last id assigned
 //	txns        origin 0 txn             → {"response","expires"}
+//	favorites   owner 0 id               → raw envelope (never expires)
+//	purges      address                  → empty (a deleted account's purge is unfinished)
 //
 // The exp_* buckets index records by expiry: key = big-endian expiry, 0,
 // the record's key; the Expire* sweeps walk them from the oldest and

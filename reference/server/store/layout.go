@@ -17,6 +17,9 @@ var (
 	bucketQueue      = []byte("queue")       // destination\x00id → queue item JSON
 	bucketQueueIDs   = []byte("queue_ids")   // destination → last id (8 bytes)
 	bucketTxns       = []byte("txns")        // origin\x00txn → txn JSON
+	bucketFavorites  = []byte("favorites")   // owner\x00id → raw envelope
+	bucketPurges     = []byte("purges")      // address → empty: deletions whose purge is unfinished
+	bucketHeld       = []byte("held")        // session\x00envelope id → HeldItem JSON
 	expiryEvents     = []byte("exp_events")  // expires\x00address\x00seq → empty
 	expiryDedupe     = []byte("exp_dedupe")  // expires\x00from\x00id → empty
 	expiryQueue      = []byte("exp_queue")   // expires\x00destination\x00id → empty
@@ -30,7 +33,7 @@ var allBuckets = [][]byte{
 	bucketAccounts, bucketBundles, bucketReserved, bucketInvites,
 	bucketChallenges, bucketTokens, bucketTokensOf, bucketContacts,
 	bucketEvents, bucketStreams, bucketDedupe, bucketQueue, bucketQueueIDs,
-	bucketTxns, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
-	expiryTokens, expiryTxns, expiryInvites,
+	bucketTxns, bucketFavorites, bucketPurges, expiryEvents, expiryDedupe, expiryQueue, expiryChallenges,
+	expiryTokens, expiryTxns, expiryInvites, bucketHeld,
 	bucketGroups, bucketGroupIndex, bucketGroupLog,
 }

@@ -40,6 +40,7 @@ type clientFrame struct {
 	Seq      uint64          `json:"seq"`      // ack
 	Ref      string          `json:"ref"`      // send
 	Envelope json.RawMessage `json:"envelope"` // send
+	Signal   json.RawMessage `json:"signal"`   // signal
 }
 
 // maxMessage is the longest message member the schemas allow, in characters.

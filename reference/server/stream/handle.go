@@ -31,7 +31,7 @@ func (c *conn) handle(msg []byte) {
 	case "send":
 		c.send(f.Ref, f.Envelope)
 	case "signal":
-		c.refuse("not_found", "this server does not offer signals")
+		c.signal(f.Signal)
 	}
 }
 

@@ -45,6 +45,7 @@ type Hub struct {
 	cfg      config.Config
 	auth     Authenticator
 	sender   atomic.Pointer[Sender]
+	signaler atomic.Pointer[Signaler]
 	upgrader websocket.Upgrader
 	recheck  time.Duration
 
