@@ -77,6 +77,8 @@ type Runner struct {
 
 	mu       sync.Mutex // guards the lists and maps of res
 	expectIn int64      // messages scheduled to this shard's users
+
+	expectOut, expectInContacts atomic.Int64 // contact requests this shard sends, and receives
 }
 
 // NewRunner prepares a run: it derives the population and the schedule.
@@ -260,7 +262,8 @@ func (r *Runner) snapshot(start time.Time) Progress {
 		p.Stage = fmt.Sprintf("register (%d logged in)", r.logins.Load())
 	}
 	if p.Stage == "contacts" {
-		p.Stage = fmt.Sprintf("contacts (%d accepted)", r.contactAccepted.Load()+r.contactAccepts.Load())
+		p.Stage = fmt.Sprintf("contacts (ours accepted %d/%d, theirs accepted %d/%d, replays %d)",
+			r.contactAccepted.Load(), r.expectOut.Load(), r.contactAccepts.Load(), r.expectInContacts.Load(), r.replayed.Load())
 	}
 	if !r.epoch.IsZero() {
 		p.Remaining = max(0, time.Until(r.epoch.Add(r.sc.Duration())))

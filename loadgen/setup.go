@@ -91,6 +91,8 @@ func (r *Runner) makeContacts(ctx context.Context) error {
 			in = append(in, e)
 		}
 	}
+	r.expectOut.Store(int64(len(out)))
+	r.expectInContacts.Store(int64(len(in)))
 	jobs := make(chan [2]UserID)
 	errs := make(chan error, r.opts.Setup)
 	for range r.opts.Setup {
