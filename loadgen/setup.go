@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
@@ -160,33 +161,41 @@ func (r *Runner) checkAccepted(ctx context.Context, out [][2]UserID) error {
 	for _, e := range out {
 		byUser[e[0]] = append(byUser[e[0]], e[1])
 	}
-	var accepted int64
-	for from, peers := range byUser {
+	var accepted atomic.Int64
+	var users []*simUser
+	for from := range byUser {
+		users = append(users, r.byID[from])
+	}
+	err := parallel(ctx, users, r.opts.Setup, func(u *simUser) error {
 		var ans struct {
 			Contacts []struct {
 				Address string `json:"address"`
 				State   string `json:"state"`
 			} `json:"contacts"`
 		}
-		if err := r.cl.do(ctx, r.pop.Domain(from), r.byID[from].tok(), "GET", "/emsg/v1/contacts", nil, &ans); err != nil {
-			return fmt.Errorf("contact handshake: check %s: %w", r.pop.Address(from), err)
+		if err := r.cl.do(ctx, r.pop.Domain(u.id), u.tok(), "GET", "/emsg/v1/contacts", nil, &ans); err != nil {
+			return fmt.Errorf("contact handshake: check %s: %w", r.pop.Address(u.id), err)
 		}
 		states := map[string]string{}
 		for _, c := range ans.Contacts {
 			states[c.Address] = c.State
 		}
-		for _, p := range peers {
+		for _, p := range byUser[u.id] {
 			if states[r.pop.Address(p).String()] == "accepted" {
-				accepted++
+				accepted.Add(1)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if missing := accepted - r.contactAccepted.Load(); missing > 0 {
+	if missing := accepted.Load() - r.contactAccepted.Load(); missing > 0 {
 		r.mu.Lock()
 		r.res.Errors["contact_accepted_event_missing"] += int(missing)
 		r.mu.Unlock()
 		r.errorsN.Add(missing)
-		r.contactAccepted.Store(accepted)
+		r.contactAccepted.Store(accepted.Load())
 	}
 	return nil
 }
