@@ -65,7 +65,11 @@ func (t Threshold) Check(r *Results) error {
 	ok := map[string]bool{"<": got < t.value, "<=": got <= t.value, ">": got > t.value,
 		">=": got >= t.value, "==": got == t.value, "!=": got != t.value}[t.op]
 	if !ok {
-		return fmt.Errorf("threshold %s broken: %s is %s", t.Text, t.metric, strconv.FormatFloat(got, 'g', 4, 64))
+		val := strconv.FormatFloat(got, 'g', 4, 64)
+		if strings.HasPrefix(t.metric, "p") || t.metric == "max" {
+			val = ms(time.Duration(got * float64(time.Second)))
+		}
+		return fmt.Errorf("threshold %s broken: %s is %s", t.Text, t.metric, val)
 	}
 	return nil
 }
