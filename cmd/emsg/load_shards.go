@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
+	"time"
 
 	"github.com/emsg-project/emsg/loadgen"
 	"github.com/emsg-project/emsg/loadgen/results"
@@ -47,6 +49,9 @@ func runLocalShards(ctx context.Context, stdout, stderr io.Writer, f loadFlags, 
 			"--resolve", target.Resolver().String(), "--shard", strconv.Itoa(i)+"/"+strconv.Itoa(n),
 			"--out", f.out, "--progress", progress, "--posters", strconv.Itoa(max(8, f.posters/n)),
 			"--verify="+strconv.FormatBool(f.verify), "--setup-timeout", f.setupTimeout.String())
+		// Interrupted, a shard stops its run and still writes its results.
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+		cmd.WaitDelay = 30 * time.Second
 		cmd.Stdout, cmd.Stderr = io.Discard, stderr
 		if i == 0 {
 			cmd.Stdout = stdout
