@@ -10,7 +10,7 @@ DOCKER      ?= docker
 IMAGE       ?= emsg-reference:dev
 IMAGE_DIR   := out/image
 
-.PHONY: all conformance conformance-docker test lint vectors spec fuzz bench image clean
+.PHONY: all conformance conformance-docker test lint vectors spec fuzz bench image load clean
 
 all: lint test
 
@@ -22,6 +22,10 @@ conformance:
 conformance-docker: image
 	$(GO) run ./cmd/emsg conform --target container --image $(IMAGE) \
 	  --expectations conformance/expectations/reference.yaml --report-dir out/conformance-docker
+
+## load: the default load scenario (3,000 users on three domains, a minute) against the in-process reference; reports in load-results/
+load:
+	$(GO) run ./cmd/emsg load --scenario loadgen/scenarios/default.yaml --threshold 'p99<250ms' --threshold loss==0
 
 ## test: all unit, property, vector and spec tests (what CI runs)
 test:

@@ -29,6 +29,8 @@ func newRootCommand() *cobra.Command {
 		SilenceErrors: true, // report() prints errors by the CLI rule
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand(), newServeCommand(), newClientCommand(), newReportCommand())
+	report := newReportCommand()
+	report.AddCommand(newLoadMergeCommand()) // emsg report merge: load shards (see load.go)
+	root.AddCommand(newSpecCommand(), newVectorsCommand(), newConformCommand(), newServeCommand(), newClientCommand(), report, newLoadCommand())
 	return root
 }

@@ -182,9 +182,9 @@ func (w *World) join(ctx context.Context, s *session) *probe.Stream {
 	return sock
 }
 
-// ExpectRefused fails the spec unless the first frame the host sends on
+// ExpectSessionRefused fails the spec unless the first frame the host sends on
 // sock is an error frame with code and the host then closes the socket.
-func ExpectRefused(ctx context.Context, sock *probe.Stream, code string) {
+func ExpectSessionRefused(ctx context.Context, sock *probe.Stream, code string) {
 	GinkgoHelper()
 	f := firstFrame(ctx, sock)
 	Expect(f.Type == "error" && f.Error == code).To(BeTrue(), "got %s, want an error frame with %s", frameText(f), code)

@@ -33,7 +33,7 @@ func (w *World) expectRefusals(ctx SpecContext, s *session, cases []refusal) {
 	GinkgoHelper()
 	for _, c := range cases {
 		By(c.name + ": " + c.code)
-		ExpectRefused(ctx, w.present(ctx, s, c.ticket, c.auth), c.code)
+		ExpectSessionRefused(ctx, w.present(ctx, s, c.ticket, c.auth), c.code)
 	}
 }
 
@@ -74,7 +74,7 @@ var _ = Describe("Session socket", func() {
 			By(tc.name)
 			sock := w.OpenSession(ctx, s.host(), s.t.ID)
 			Expect(sock.SendRaw(tc.frame)).To(Succeed())
-			ExpectRefused(ctx, sock, "bad_request")
+			ExpectSessionRefused(ctx, sock, "bad_request")
 		}
 	})
 
@@ -148,7 +148,7 @@ var _ = Describe("Session socket", func() {
 		NextFrame(ctx, first, "ready")
 		Expect(first.CloseWith(1001)).To(Succeed(), "going away, which does not end the session")
 		Eventually(ctx, first.Done()).Should(BeClosed())
-		ExpectRefused(ctx, w.present(ctx, s, s.t.Raw, proof), "replayed")
+		ExpectSessionRefused(ctx, w.present(ctx, s, s.t.Raw, proof), "replayed")
 		By("a fresh proof still opens the session")
 		w.join(ctx, s)
 	})
@@ -158,8 +158,8 @@ var _ = Describe("Session socket", func() {
 		dave := w.Register(ctx, w.A(), "dave")
 		w.befriendBoth(ctx, dave, s.bob)
 		other := w.startSessionOf(ctx, dave, s.bob)
-		ExpectRefused(ctx, w.presentAt(ctx, s, other.t.ID, s.t.Raw, w.goodProof(s)), "bad_request")
-		ExpectRefused(ctx, w.presentAt(ctx, s, other.t.ID, s.t.Raw, w.proof(s.bob.ID, s, probe.ProofOptions{SignWith: otherKey()})), "bad_signature")
+		ExpectSessionRefused(ctx, w.presentAt(ctx, s, other.t.ID, s.t.Raw, w.goodProof(s)), "bad_request")
+		ExpectSessionRefused(ctx, w.presentAt(ctx, s, other.t.ID, s.t.Raw, w.proof(s.bob.ID, s, probe.ProofOptions{SignWith: otherKey()})), "bad_signature")
 	})
 
 	Conformance(Sessions, "refuses, with unauthorized, the ticket of a session that ended after the upgrade", Reqs("SESS-AUTH-03", "SESS-END-01"), func(ctx SpecContext, w *World) {
@@ -167,7 +167,7 @@ var _ = Describe("Session socket", func() {
 		sock := w.OpenSession(ctx, s.host(), s.t.ID)
 		ExpectStatus(w.endSession(ctx, s.alice, s.t.ID), 204)
 		Expect(sock.SendOpen(s.t.Raw, w.goodProof(s))).To(Succeed())
-		ExpectRefused(ctx, sock, "unauthorized")
+		ExpectSessionRefused(ctx, sock, "unauthorized")
 	})
 
 	Conformance(Sessions, "answers only the first failure of a first frame, in the order of section 5", Reqs("SESS-AUTH-09"), func(ctx SpecContext, w *World) {

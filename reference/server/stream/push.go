@@ -89,12 +89,15 @@ func (c *conn) pushPending() error {
 				c.cursor = ev.Seq
 				continue
 			}
+			// Marked before the write: a client may read the frame and
+			// acknowledge it before writeEvent returns, and that ack must
+			// not be refused as beyond the last event sent.
+			c.acct.markSent(ev.Seq)
 			if err := c.writeEvent(ev.Seq, ev.Data); err != nil {
 				c.abort()
 				return err
 			}
 			c.cursor = ev.Seq
-			c.acct.markSent(ev.Seq)
 		}
 		if len(events) < pushBatch {
 			return nil
