@@ -9,6 +9,7 @@ import (
 
 	"github.com/emsg-project/emsg/conformance/harness"
 	"github.com/emsg-project/emsg/conformance/runner"
+	"github.com/emsg-project/emsg/reports"
 	"github.com/emsg-project/emsg/reports/results"
 )
 
@@ -118,10 +119,11 @@ func runConform(cmd *cobra.Command, f conformFlags) error {
 	}
 	fmt.Fprintln(out, "\n(Ginkgo's count above treats expected failures as failures; this summary applies the expectations file)")
 	failed := printSummary(out, run)
+	runner.Renderers = []runner.Renderer{runner.WriteJSON, reports.WriteRendered}
 	if err := runner.WriteReports(f.reportDir, run); err != nil {
 		return failf("%v", err)
 	}
-	fmt.Fprintf(out, "\nresults: %s\n", f.reportDir+"/results.json")
+	fmt.Fprintf(out, "\nreports in %s: results.json, junit.xml, summary.md, report.html, badges/\n", f.reportDir)
 	if selfErr != nil {
 		return selfErr
 	}

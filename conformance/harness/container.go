@@ -231,6 +231,10 @@ func (x *containers) Restore(ctx context.Context, domain string) error {
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("container %s: connect: %w", domain, err)
 	}
+	// Reconnecting may move the published port: point the proxy again.
+	if err := x.pointProxy(ctx, domain, c); err != nil {
+		return err
+	}
 	return x.proxies.Restore(ctx, domain)
 }
 

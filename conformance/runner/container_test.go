@@ -44,7 +44,8 @@ func TestContainerTarget(t *testing.T) {
 			t.Fatalf("make image: %v\n%s", err, out)
 		}
 	}
-	run := runSubprocess(t, "", map[string]string{"EMSG_CONFORM_TARGET": "container", "EMSG_CONFORM_IMAGES": image})
+	run := runSubprocess(t, "", map[string]string{"EMSG_CONFORM_TARGET": "container", "EMSG_CONFORM_IMAGES": image,
+		expectationsVar: "../expectations/reference-container.yaml"})
 	passed := 0
 	for _, c := range run.Cases {
 		switch c.Verdict {
