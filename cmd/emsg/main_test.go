@@ -102,13 +102,15 @@ func TestConformRunsTheSuites(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("conform against the reference: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"spec schemas", "spec requirements", "vector file", "requirement coverage", "not covered (no suite yet)", "results: "} {
+	for _, want := range []string{"spec schemas", "spec requirements", "vector file", "requirement coverage", "not covered (no suite yet)", "reports in "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("conform output lacks %q:\n%s", want, out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
-		t.Errorf("no results written: %v", err)
+	for _, report := range []string{"results.json", "junit.xml", "summary.md", "report.html"} {
+		if _, err := os.Stat(filepath.Join(dir, report)); err != nil {
+			t.Errorf("no %s written: %v", report, err)
+		}
 	}
 }
 
