@@ -16,6 +16,7 @@ import (
 // conformFlags are the flags of `emsg conform`.
 type conformFlags struct {
 	target, command, resolveFile, expectations, reportDir, focus, implementation string
+	operatorKey                                                                  string
 	domains, images, suites                                                      []string
 	timeouts                                                                     float64
 	list, verbose, skipSelfCheck                                                 bool
@@ -47,9 +48,10 @@ conformance/README.md); flags win.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.target, "target", "", "embedded, exec, container or external (default embedded)")
 	fl.StringSliceVar(&f.domains, "domains", nil, "the domains under test (default a.test,b.test,c.test)")
-	fl.StringVar(&f.command, "command", "", "exec: the command template ({domain} {listen} {resolve_file} {data_dir})")
+	fl.StringVar(&f.command, "command", "", "exec: the command template ({domain} {listen} {resolve_file} {data_dir} {admin_keys})")
 	fl.StringSliceVar(&f.images, "image", nil, "container: the image, or one per domain in order")
 	fl.StringVar(&f.resolveFile, "resolve-file", "", "external: the resolver table file of the running servers")
+	fl.StringVar(&f.operatorKey, "operator-key", "", "external: the servers' operator key, ed25519:<id>=<base64url seed>, for the admin cases (skipped without it)")
 	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,groups,robustness,security)")
 	fl.Float64Var(&f.timeouts, "timeout-multiplier", 0, "multiply every wait, for slow implementations (default 1)")
 	fl.StringVar(&f.expectations, "expectations", "", "the implementation's expectations file (known failures)")
@@ -85,6 +87,13 @@ func (f conformFlags) harnessConfig() (harness.Config, error) {
 	}
 	if f.timeouts != 0 {
 		c.Timeouts = f.timeouts
+	}
+	if f.operatorKey != "" {
+		op, err := harness.ParseOperator(f.operatorKey)
+		if err != nil {
+			return c, usagef("--operator-key is ed25519:<id>=<base64url 32-byte seed>", "%v", err)
+		}
+		c.Operator = op
 	}
 	if err := c.Check(); err != nil {
 		return c, usagef("emsg conform --help shows the flags of each target", "%v", err)

@@ -46,6 +46,11 @@ type Config struct {
 	// Middleware, per domain, wraps that domain's proxy (the suite's own
 	// tests break a correct server with it). No variable.
 	Middleware map[string]Middleware
+	// Operator is the operator key of the admin specs ([Operator]):
+	// generated per run for the targets the harness starts
+	// ([Config.WithOperator]); for an external target, the servers'
+	// operator gives its private half. EMSG_CONFORM_OPERATOR_KEY.
+	Operator *Operator
 }
 
 // Defaults returns the embedded three-domain configuration.
@@ -75,6 +80,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Command = getenv("EMSG_CONFORM_COMMAND")
 	c.Images = splitNonEmpty(getenv("EMSG_CONFORM_IMAGES"))
 	c.ResolveFile = getenv("EMSG_CONFORM_RESOLVE_FILE")
+	if v := getenv("EMSG_CONFORM_OPERATOR_KEY"); v != "" {
+		op, err := ParseOperator(v)
+		if err != nil {
+			return c, fmt.Errorf("EMSG_CONFORM_OPERATOR_KEY: %w", err)
+		}
+		c.Operator = op
+	}
 	if v := getenv("EMSG_CONFORM_TIMEOUT_MULTIPLIER"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f <= 0 {
@@ -128,6 +140,10 @@ func (c Config) Scale(d time.Duration) time.Duration {
 // Start starts (or reaches) the target c describes.
 func Start(ctx context.Context, c Config) (Deployment, error) {
 	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	c, err := c.WithOperator()
+	if err != nil {
 		return nil, err
 	}
 	if c.Kind == KindContainer || c.Kind == KindExternal {

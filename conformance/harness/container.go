@@ -121,8 +121,12 @@ func (x *containers) startDomain(ctx context.Context, domain, image string) erro
 	if _, err := x.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: volume, Labels: x.labels()}); err != nil {
 		return fmt.Errorf("container %s: volume: %w", domain, err)
 	}
+	env := map[string]string{"EMSG_DOMAIN": domain, "EMSG_RESOLVE": x.serverTable()}
+	if keys := x.cfg.AdminKeys(domain); keys != "" {
+		env["EMSG_ADMIN_KEYS"] = keys // the run's operator key (docs/CONTAINER.md, C13)
+	}
 	ctr, err := testcontainers.Run(ctx, image,
-		testcontainers.WithEnv(map[string]string{"EMSG_DOMAIN": domain, "EMSG_RESOLVE": x.serverTable()}),
+		testcontainers.WithEnv(env),
 		testcontainers.WithExposedPorts(contractPort),
 		testcontainers.WithLabels(x.labels()),
 		testcontainers.WithMounts(testcontainers.VolumeMount(volume, dataDir)),

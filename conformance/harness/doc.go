@@ -24,6 +24,24 @@
 // control a target cannot offer returns [ErrUnsupported], and the spec
 // that needed it is skipped with that reason.
 //
+// # Operator key
+//
+// The admin specs sign with an operator key ([Operator]). The harness
+// generates one per run ([Config.WithOperator]) and configures its public
+// half on the servers it starts — every domain but the last of three or
+// more ([Config.AdminKeys]) — through the reference's configuration
+// (embedded), EMSG_ADMIN_KEYS and {admin_keys} (exec) or EMSG_ADMIN_KEYS
+// (container). For an external target the servers' operator gives the
+// private half (EMSG_CONFORM_OPERATOR_KEY).
+//
+// # Extra servers
+//
+// The embedded and exec targets are also a [Launcher]: they start one
+// more server of the implementation with the resolver table a spec
+// chooses and report whether it started or refused (the RESOLVE-* specs).
+// Every target is a [Backends]: the address behind each proxy, for a
+// spec that must meet the server itself (a slow client).
+//
 // # Fake peers
 //
 // Domains listed in [Config.Peers] (x.test by default) are not started:

@@ -84,6 +84,9 @@ func (e *embedded) Start(_ context.Context, domain string) error {
 	cfg := e.base
 	cfg.Domain = domain
 	cfg.DataDir = filepath.Join(e.dir, domain)
+	if keys := e.cfg.AdminKeys(domain); keys != "" {
+		cfg.AdminKeys = []string{keys}
+	}
 	s, err := server.New(cfg, server.WithResolver(e.table))
 	if err != nil {
 		return fmt.Errorf("embedded %s: %w", domain, err)

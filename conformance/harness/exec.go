@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -109,9 +108,11 @@ func (x *execTarget) Start(ctx context.Context, domain string) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("exec %s: %w", domain, err)
 	}
-	line := strings.NewReplacer("{domain}", domain, "{listen}", listen, "{resolve_file}", x.resolveFile(), "{data_dir}", data).Replace(x.cfg.Command)
+	adminKeys := x.cfg.AdminKeys(domain)
+	line := commandLine(x.cfg.Command, domain, listen, x.resolveFile(), data, adminKeys)
 	cmd := exec.Command("/bin/sh", "-c", "exec "+line)
-	cmd.Env = append(os.Environ(), "EMSG_DOMAIN="+domain, "EMSG_LISTEN="+listen, "EMSG_RESOLVE_FILE="+x.resolveFile(), "EMSG_DATA_DIR="+data)
+	cmd.Env = append(os.Environ(), "EMSG_DOMAIN="+domain, "EMSG_LISTEN="+listen, "EMSG_RESOLVE_FILE="+x.resolveFile(), "EMSG_DATA_DIR="+data,
+		"EMSG_ADMIN_KEYS="+adminKeys)
 	cmd.Stdout, cmd.Stderr = x.logs[domain], x.logs[domain]
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("exec %s: %q: %w", domain, line, err)

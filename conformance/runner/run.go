@@ -110,6 +110,10 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 
 // start starts the target and the fake peer and hands them to the suites.
 func start(ctx context.Context, cfg harness.Config) (harness.Deployment, func(), error) {
+	cfg, err := cfg.WithOperator() // before Start, so that the suites know the key the servers get
+	if err != nil {
+		return nil, nil, fmt.Errorf("start target: %w", err)
+	}
 	dep, err := harness.Start(ctx, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start target: %w", err)
