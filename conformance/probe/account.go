@@ -49,7 +49,7 @@ func (p *Probe) Register(ctx context.Context, domain, prefix string) (*Account, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := p.RegisterIdentity(ctx, id, "")
+	resp, err := p.registerAnyway(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (p *Probe) RegisterMoved(ctx context.Context, a *Account, domain, prefix st
 	if err != nil {
 		return nil, err
 	}
-	resp, err := p.RegisterIdentity(ctx, id, "")
+	resp, err := p.registerAnyway(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,10 @@ type Probe struct {
 	Table resolve.Table
 	Deps  wire.Deps
 	Log   *Log
-	http  *http.Client
+	// Invites, if set, gets invite tokens for the registrations of
+	// [Probe.Register] that a server refuses with forbidden.
+	Invites InviteFunc
+	http    *http.Client
 }
 
 // New returns a probe for table with a fresh log; timeout bounds each
