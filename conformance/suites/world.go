@@ -31,7 +31,9 @@ func newWorld(ids []string) *World {
 	if env == nil {
 		Fail("no deployment: the runner did not call suites.Use")
 	}
-	return &World{P: probe.New(env.Deployment.Table(), scale(requestTimeout)), ids: ids}
+	w := &World{P: probe.New(env.Deployment.Table(), scale(requestTimeout)), ids: ids}
+	w.P.Invites = w.mintInvite // registrations go through an invite policy too
+	return w
 }
 
 // finish attaches the evidence to the spec's report and fails the spec if
