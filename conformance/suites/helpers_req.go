@@ -35,7 +35,13 @@ func mustJSON(v any) []byte {
 // Features returns the features domain's discovery document advertises.
 func (w *World) Features(ctx context.Context, domain string) map[string]bool {
 	GinkgoHelper()
-	r, err := w.P.JSON(ctx, "GET", domain, "/.well-known/emsg", nil, nil)
+	return featuresVia(ctx, w.P, domain)
+}
+
+// featuresVia reads the features of domain's discovery document through p.
+func featuresVia(ctx context.Context, p *probe.Probe, domain string) map[string]bool {
+	GinkgoHelper()
+	r, err := p.JSON(ctx, "GET", domain, "/.well-known/emsg", nil, nil)
 	Expect(err).NotTo(HaveOccurred())
 	var doc struct {
 		Features []string `json:"features"`
