@@ -68,6 +68,11 @@ type Peer struct {
 	maxFlight map[string]int // the most ever at once, per origin
 }
 
+// VendorFeature is a vendor extension the peer advertises in its
+// discovery document, which no server under test knows: servers ignore
+// it and federate with the peer all the same (VND-IGNORE-01).
+const VendorFeature = "vnd.example.org.thing"
+
 // MaxTxnItems is the limits.max_txn_items the peer advertises: small, so
 // that a server with several items queued must split them (FED-QUEUE-07).
 const MaxTxnItems = 2
@@ -183,7 +188,7 @@ func (p *Peer) discovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{
-		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation", "signals"},
+		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation", "signals", VendorFeature},
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",
