@@ -36,9 +36,10 @@
 //
 // # Extra servers
 //
-// The embedded and exec targets are also a [Launcher]: they start one
-// more server of the implementation with the resolver table a spec
-// chooses and report whether it started or refused (the RESOLVE-* specs).
+// The embedded, exec and container targets are also a [Launcher]: they
+// start one more server of the implementation with the resolver table a
+// spec chooses and report whether it started or refused (the RESOLVE-*
+// specs).
 // Every target is a [Backends]: the address behind each proxy, for a
 // spec that must meet the server itself (a slow client).
 //

@@ -3,6 +3,8 @@ package suites
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,14 +19,31 @@ import (
 // when the target cannot.
 func (w *World) Launch(ctx context.Context, spec harness.LaunchSpec) *harness.Launched {
 	GinkgoHelper()
+	return w.LaunchAll(ctx, []harness.LaunchSpec{spec})[0]
+}
+
+// LaunchAll is Launch for several servers at once, started side by side.
+func (w *World) LaunchAll(ctx context.Context, specs []harness.LaunchSpec) []*harness.Launched {
+	GinkgoHelper()
 	l, ok := env.Deployment.(harness.Launcher)
 	if !ok {
-		Skip("the " + env.Config.Kind + " target cannot start extra servers of the implementation (the embedded and exec targets can)")
+		Skip("the " + env.Config.Kind + " target cannot start extra servers of the implementation (the embedded, exec and container targets can)")
 	}
-	launched, err := l.Launch(ctx, spec)
-	Expect(err).NotTo(HaveOccurred(), "launch a server for %s", spec.Domain)
-	DeferCleanup(func(ctx SpecContext) error { return launched.Stop(ctx) })
-	return launched
+	out, errs := make([]*harness.Launched, len(specs)), make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i, spec := range specs {
+		wg.Go(func() { out[i], errs[i] = l.Launch(ctx, spec) })
+	}
+	wg.Wait()
+	for _, launched := range out {
+		if launched != nil {
+			DeferCleanup(func(ctx SpecContext) error { return launched.Stop(ctx) })
+		}
+	}
+	for i, err := range errs {
+		Expect(err).NotTo(HaveOccurred(), "launch a server for %s", specs[i].Domain)
+	}
+	return out
 }
 
 // freshDomain is a domain no earlier launch used.
@@ -77,6 +96,8 @@ var _ = Describe("Resolver table", func() {
 	})
 
 	Conformance(Core, "refuses to start, naming the entry, with an invalid domain, host or port or a domain mapped twice", Reqs("RESOLVE-BAD-01"), func(ctx SpecContext, w *World) {
+		var specs []harness.LaunchSpec
+		var entries, names []string
 		for _, tc := range []struct {
 			name  string
 			entry func(d string) harness.LaunchSpec
@@ -97,13 +118,20 @@ var _ = Describe("Resolver table", func() {
 				return harness.LaunchSpec{ResolveFile: "# one bad entry\n" + d + " 127.0.0.1:99999\n"}
 			}},
 		} {
-			By(tc.name)
-			entry := freshDomain("entry")
-			spec := tc.entry(entry)
+			entries = append(entries, freshDomain("entry"))
+			names = append(names, tc.name)
+			spec := tc.entry(entries[len(entries)-1])
 			spec.Domain = freshDomain("bad")
-			l := w.Launch(ctx, spec)
-			Expect(l.Refused).To(BeTrue(), "started at %s with %s", l.Addr, tc.name)
-			Expect(l.Output).To(ContainSubstring(entry), "the refusal names the entry")
+			specs = append(specs, spec)
 		}
-	})
+		for i, l := range w.LaunchAll(ctx, specs) {
+			By(names[i])
+			Expect(l.Refused).To(BeTrue(), "started at %s with %s", l.Addr, names[i])
+			Expect(l.Output).To(ContainSubstring(entries[i]), "the refusal names the entry")
+		}
+	}, SpecTimeout(scale(launchTimeout)))
 })
+
+// launchTimeout bounds the spec that launches seven servers side by side
+// (containers take seconds each).
+const launchTimeout = time.Minute

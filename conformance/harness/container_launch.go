@@ -1,0 +1,88 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// launchResolveFile is where a launched container finds its resolver
+// table file.
+const launchResolveFile = "/emsg-resolve.conf"
+
+// Launch runs the first domain's image once more for spec.Domain, on no
+// network of the run's (a spec that launches one observes how it
+// starts, not what it reaches), its resolver table file copied in, and
+// waits until the container either answers its health check (it started)
+// or exits (it refused, C4 of docs/CONTAINER.md).
+func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, error) {
+	text := spec.ResolveFile
+	if text == "" {
+		text = emptyTable
+	}
+	env := map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_RESOLVE_FILE": launchResolveFile}
+	if spec.Resolve != "" {
+		env["EMSG_RESOLVE"] = spec.Resolve
+	}
+	ctr, err := testcontainers.Run(ctx, x.image(0),
+		testcontainers.WithEnv(env),
+		testcontainers.WithExposedPorts(contractPort),
+		testcontainers.WithLabels(x.labels()),
+		testcontainers.WithFiles(testcontainers.ContainerFile{Reader: strings.NewReader(text), ContainerFilePath: launchResolveFile, FileMode: 0o644}),
+	)
+	if err != nil {
+		if ctr != nil {
+			_ = ctr.Terminate(context.Background())
+		}
+		return nil, fmt.Errorf("launch %s (%s): %w", spec.Domain, x.image(0), err)
+	}
+	return x.containerOutcome(ctx, spec.Domain, ctr)
+}
+
+// containerOutcome polls a launched container until it exits or answers
+// its health check.
+func (x *containers) containerOutcome(ctx context.Context, domain string, ctr *testcontainers.DockerContainer) (*Launched, error) {
+	stop := func(ctx context.Context) error { return ctr.Terminate(ctx) }
+	deadline := time.Now().Add(x.cfg.Scale(healthTimeout))
+	for time.Now().Before(deadline) {
+		st, err := ctr.State(ctx)
+		if err != nil {
+			_ = stop(context.Background())
+			return nil, fmt.Errorf("launch %s: state: %w", domain, err)
+		}
+		if !st.Running && (st.Status == "exited" || st.Status == "dead") {
+			out := fmt.Sprintf("%s\n(exit status %d)", containerLogs(ctr), st.ExitCode)
+			_ = stop(context.Background())
+			return &Launched{Refused: true, Output: out}, nil
+		}
+		if ep, err := ctr.PortEndpoint(ctx, contractPort, ""); err == nil && healthOnce(ctx, domain, ep) {
+			return &Launched{Addr: ep, stop: stop}, nil
+		}
+		select {
+		case <-ctx.Done():
+			_ = stop(context.Background())
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	_ = stop(context.Background())
+	return nil, fmt.Errorf("launch %s: neither started nor refused within %v", domain, x.cfg.Scale(healthTimeout))
+}
+
+// healthOnce reports whether GET /emsg/v1/health at hostport answers 200.
+func healthOnce(ctx context.Context, domain, hostport string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+hostport+"/emsg/v1/health", nil)
+	req.Host = domain
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
