@@ -123,10 +123,9 @@ var _ = Describe("Admin API authentication", func() {
 	Conformance(Core, "never opens the admin API to an account's bearer token", Reqs("ADMIN-BEARER-01"), func(ctx SpecContext, w *World) {
 		alice := w.Register(ctx, w.A(), "alice")
 		advertised := w.Features(ctx, w.A())["admin"]
-		for _, path := range []string{adminAccounts, adminInvites} {
-			method := map[string]string{adminAccounts: "GET", adminInvites: "POST"}[path]
-			By(method + " " + path + " with alice's token")
-			r, err := w.P.Do(ctx, probe.Request{Method: method, Domain: w.A(), Path: path, Header: alice.Auth(), Malformed: true})
+		for _, op := range []struct{ method, path string }{{"GET", adminAccounts}, {"POST", adminInvites}} {
+			By(op.method + " " + op.path + " with alice's token")
+			r, err := w.P.Do(ctx, probe.Request{Method: op.method, Domain: w.A(), Path: op.path, Header: alice.Auth(), Malformed: true})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Status).To(BeNumerically(">=", 400), "got %s, want a refusal; body %s", r, r.Body)
 			if advertised {
