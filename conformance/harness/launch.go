@@ -10,9 +10,10 @@ import (
 // Launcher is offered by the targets that start the servers themselves
 // (embedded, exec, container): it starts one more server of the
 // implementation under test, for a domain of the spec's choosing, with
-// the resolver table the spec gives, and reports whether it started or refused to
-// (RESOLVE-ENV-01, RESOLVE-FILE-01, RESOLVE-BAD-01). The extra server is
-// no part of the deployment: no proxy, no operator key, its own data.
+// the resolver table the spec gives, and reports whether it started or
+// refused to (RESOLVE-ENV-01, RESOLVE-FILE-01, RESOLVE-BAD-01). The extra
+// server is no part of the deployment: no proxy, no operator key, its
+// own data.
 type Launcher interface {
 	Launch(ctx context.Context, spec LaunchSpec) (*Launched, error)
 }
