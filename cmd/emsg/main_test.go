@@ -45,6 +45,7 @@ func TestCommands(t *testing.T) {
 		{"an unknown schema", []string{"spec", "validate", "--schema", "letter", example}, 2, "", `unknown schema "letter"`},
 		{"an invalid envelope", []string{"spec", "validate", "--schema", "envelope", broken}, 1, "FAIL " + broken, "1 of 1 files are not valid envelope objects"},
 		{"an unknown vector file", []string{"vectors", "check", "smoke-signals"}, 2, "", "emsg: hint: list them with 'emsg vectors list'"},
+		{"a malformed operator key", []string{"conform", "--target", "external", "--operator-key", "op1"}, 2, "", "emsg: hint: --operator-key is ed25519:<id>=<base64url 32-byte seed>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
