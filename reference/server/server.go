@@ -133,6 +133,7 @@ func (s *Server) routes() (http.Handler, error) {
 	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
+	con.SetKicker(s.outbox)
 	msg.SetGroups(grp)
 
 	m := httpapi.NewMux()
