@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
@@ -16,7 +17,7 @@ import (
 // conformFlags are the flags of `emsg conform`.
 type conformFlags struct {
 	target, command, resolveFile, expectations, reportDir, focus, implementation string
-	domains, images, suites                                                      []string
+	domains, images, suites, settings                                            []string
 	timeouts                                                                     float64
 	list, verbose, skipSelfCheck                                                 bool
 }
@@ -51,6 +52,7 @@ conformance/README.md); flags win.`,
 	fl.StringSliceVar(&f.images, "image", nil, "container: the image, or one per domain in order")
 	fl.StringVar(&f.resolveFile, "resolve-file", "", "external: the resolver table file of the running servers")
 	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,groups,robustness,security)")
+	fl.StringArrayVar(&f.settings, "setting", nil, "an EMSG_* setting for every server started, NAME=VALUE (repeatable; NAME= drops a default short timer)")
 	fl.Float64Var(&f.timeouts, "timeout-multiplier", 0, "multiply every wait, for slow implementations (default 1)")
 	fl.StringVar(&f.expectations, "expectations", "", "the implementation's expectations file (known failures)")
 	fl.StringVar(&f.reportDir, "report-dir", "out/conformance", "where the results are written")
@@ -85,6 +87,16 @@ func (f conformFlags) harnessConfig() (harness.Config, error) {
 	}
 	if f.timeouts != 0 {
 		c.Timeouts = f.timeouts
+	}
+	if len(f.settings) > 0 {
+		extra, err := harness.ParseSettings(f.settings)
+		if err != nil {
+			return c, usagef("--setting EMSG_NAME=value", "%v", err)
+		}
+		if c.Settings == nil {
+			c.Settings = map[string]string{}
+		}
+		maps.Copy(c.Settings, extra)
 	}
 	if err := c.Check(); err != nil {
 		return c, usagef("emsg conform --help shows the flags of each target", "%v", err)
