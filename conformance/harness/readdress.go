@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"sync"
@@ -33,10 +34,31 @@ type addressBook struct {
 	last netip.Addr // the last usable one
 }
 
+// networkAttempts bounds the tries at creating the run's network: between
+// the probe network's removal and the final network's creation another
+// run (another process of a parallel run) may take the subnet.
+const networkAttempts = 5
+
 // newRunNetwork creates the run's network with a configured subnet: it
 // lets the engine pick a free subnet, then creates the network again with
 // that subnet, automatic addresses in its lower half.
 func newRunNetwork(ctx context.Context, docker *testcontainers.DockerClient, labels map[string]string) (*testcontainers.DockerNetwork, *addressBook, error) {
+	var errs []error
+	for range networkAttempts {
+		nw, book, err := tryRunNetwork(ctx, docker, labels)
+		if err == nil {
+			return nw, book, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, nil, errors.Join(errs...)
+}
+
+// tryRunNetwork is one attempt of [newRunNetwork].
+func tryRunNetwork(ctx context.Context, docker *testcontainers.DockerClient, labels map[string]string) (*testcontainers.DockerNetwork, *addressBook, error) {
 	probe, err := tcnetwork.New(ctx, tcnetwork.WithLabels(labels))
 	if err != nil {
 		return nil, nil, err
