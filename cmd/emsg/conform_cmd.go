@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,8 +20,9 @@ import (
 type conformFlags struct {
 	target, command, resolveFile, expectations, reportDir, focus, implementation string
 	operatorKey                                                                  string
-	domains, images, suites                                                      []string
+	domains, images, suites, settings                                            []string
 	timeouts                                                                     float64
+	procs                                                                        int
 	list, verbose, skipSelfCheck                                                 bool
 }
 
@@ -53,7 +57,9 @@ conformance/README.md); flags win.`,
 	fl.StringVar(&f.resolveFile, "resolve-file", "", "external: the resolver table file of the running servers")
 	fl.StringVar(&f.operatorKey, "operator-key", "", "external: the servers' operator key, ed25519:<id>=<base64url seed>, for the admin cases (skipped without it)")
 	fl.StringSliceVar(&f.suites, "suites", nil, "the suites to run (default all: core,federation,groups,robustness,security)")
+	fl.StringArrayVar(&f.settings, "setting", nil, "an EMSG_* setting for every server started, NAME=VALUE (repeatable; NAME= drops a default short timer)")
 	fl.Float64Var(&f.timeouts, "timeout-multiplier", 0, "multiply every wait, for slow implementations (default 1)")
+	fl.IntVar(&f.procs, "procs", 0, "how many processes run the cases side by side, each with its own deployment (default 4; 1 for an external target)")
 	fl.StringVar(&f.expectations, "expectations", "", "the implementation's expectations file (known failures)")
 	fl.StringVar(&f.reportDir, "report-dir", "out/conformance", "where the results are written")
 	fl.StringVar(&f.focus, "focus", "", "run only the cases whose name matches this regexp")
@@ -95,6 +101,16 @@ func (f conformFlags) harnessConfig() (harness.Config, error) {
 		}
 		c.Operator = op
 	}
+	if len(f.settings) > 0 {
+		extra, err := harness.ParseSettings(f.settings)
+		if err != nil {
+			return c, usagef("--setting EMSG_NAME=value", "%v", err)
+		}
+		if c.Settings == nil {
+			c.Settings = map[string]string{}
+		}
+		maps.Copy(c.Settings, extra)
+	}
 	if err := c.Check(); err != nil {
 		return c, usagef("emsg conform --help shows the flags of each target", "%v", err)
 	}
@@ -106,6 +122,18 @@ func runConform(cmd *cobra.Command, f conformFlags) error {
 	cfg, err := f.harnessConfig()
 	if err != nil {
 		return err
+	}
+	procs, err := f.procsFor(cfg)
+	if err != nil {
+		return err
+	}
+	opts := runner.Options{Target: cfg, Suites: f.suites, Focus: f.focus, Expectations: f.expectations,
+		Verbose: f.verbose, Output: out, Procs: procs, Command: conformCommand, Implementation: results.Implementation{Name: f.implementation}}
+	if runner.IsParallelProcess() { // started by the first process of a parallel run, which reports it
+		if _, err := runner.Run(cmd.Context(), opts); err != nil && !errors.Is(err, runner.ErrNotReporter) {
+			return failf("conformance run: %v", err)
+		}
+		return nil
 	}
 	if f.list {
 		run, err := runner.Run(cmd.Context(), runner.Options{Target: cfg, Suites: f.suites, Focus: f.focus, List: true, Output: out})
@@ -120,9 +148,7 @@ func runConform(cmd *cobra.Command, f conformFlags) error {
 	if !f.skipSelfCheck {
 		selfErr = selfCheck(out)
 	}
-	run, err := runner.Run(cmd.Context(), runner.Options{Target: cfg, Suites: f.suites, Focus: f.focus,
-		Expectations: f.expectations, Verbose: f.verbose, Output: out,
-		Implementation: results.Implementation{Name: f.implementation}})
+	run, err := runner.Run(cmd.Context(), opts)
 	if err != nil {
 		return failf("conformance run: %v", err)
 	}
@@ -140,6 +166,38 @@ func runConform(cmd *cobra.Command, f conformFlags) error {
 		return failf("%d MUST case(s) failed", failed)
 	}
 	return nil
+}
+
+// conformCommand is the command line that runs this conform run again
+// (the other processes of a parallel run): nil for this process's own,
+// which a test replaces by its test binary running that test alone.
+var conformCommand []string
+
+// defaultProcs is how many processes run the cases by default: the cases
+// mostly wait (on deliveries, timers, quiet periods), so more processes
+// than cores still shorten a run; each starts its own deployment.
+const defaultProcs = 4
+
+// procsFor is the number of processes of the run: --procs, then
+// EMSG_CONFORM_PROCS, then the default (1 against servers already
+// running, which every process would share).
+func (f conformFlags) procsFor(cfg harness.Config) (int, error) {
+	n := f.procs
+	if v := os.Getenv("EMSG_CONFORM_PROCS"); n == 0 && v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			return 0, usagef("EMSG_CONFORM_PROCS is a number of processes, 1 or more", "EMSG_CONFORM_PROCS %q", v)
+		}
+	}
+	switch {
+	case n < 0:
+		return 0, usagef("--procs is a number of processes, 1 or more", "--procs %d", n)
+	case n > 0:
+		return n, nil
+	case cfg.Kind == harness.KindExternal:
+		return 1, nil
+	}
+	return defaultProcs, nil
 }
 
 // selfCheck runs the spec's and the vectors' self-checks.

@@ -43,6 +43,10 @@ type Config struct {
 	// Timeouts multiplies every wait of the suites, for slow
 	// implementations. EMSG_CONFORM_TIMEOUT_MULTIPLIER; default 1.
 	Timeouts float64
+	// Settings are EMSG_* variables for the servers under test, over the
+	// harness's short timers (see [Config.ServerSettings]); an empty value
+	// drops a default. EMSG_CONFORM_SETTINGS (NAME=VALUE, comma-separated).
+	Settings map[string]string
 	// Middleware, per domain, wraps that domain's proxy (the suite's own
 	// tests break a correct server with it). No variable.
 	Middleware map[string]Middleware
@@ -87,6 +91,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Operator = op
 	}
+	settings, err := parseSettings(getenv("EMSG_CONFORM_SETTINGS"))
+	if err != nil {
+		return c, fmt.Errorf("EMSG_CONFORM_SETTINGS: %w", err)
+	}
+	c.Settings = settings
 	if v := getenv("EMSG_CONFORM_TIMEOUT_MULTIPLIER"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f <= 0 {

@@ -44,6 +44,7 @@ type containers struct {
 	docker *testcontainers.DockerClient
 	run    string
 	nw     *testcontainers.DockerNetwork
+	book   *addressBook // fresh addresses for restored containers
 	mu     sync.Mutex
 	ctrs   map[string]*testcontainers.DockerContainer
 }
@@ -80,7 +81,7 @@ func (x *containers) labels() map[string]string {
 
 func (x *containers) start(ctx context.Context) error {
 	var err error
-	if x.nw, err = tcnetwork.New(ctx, tcnetwork.WithLabels(x.labels())); err != nil {
+	if x.nw, x.book, err = newRunNetwork(ctx, x.docker, x.labels()); err != nil {
 		return fmt.Errorf("container: network: %w", err)
 	}
 	for _, d := range x.cfg.Domains {
@@ -115,18 +116,25 @@ func (x *containers) serverTable() string {
 	return strings.Join(parts, ",")
 }
 
+// env is the environment of domain's container: the run's server
+// settings, the domain and the resolver table.
+func (x *containers) env(domain string) map[string]string {
+	env := x.cfg.ServerSettings()
+	env["EMSG_DOMAIN"], env["EMSG_RESOLVE"] = domain, x.serverTable()
+	if keys := x.cfg.AdminKeys(domain); keys != "" {
+		env["EMSG_ADMIN_KEYS"] = keys // the run's operator key (docs/CONTAINER.md, C13)
+	}
+	return env
+}
+
 // startDomain runs the image for domain with a labelled volume at /data.
 func (x *containers) startDomain(ctx context.Context, domain, image string) error {
 	volume := "emsg-conform-" + x.run + "-" + strings.ReplaceAll(domain, ".", "-")
 	if _, err := x.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: volume, Labels: x.labels()}); err != nil {
 		return fmt.Errorf("container %s: volume: %w", domain, err)
 	}
-	env := map[string]string{"EMSG_DOMAIN": domain, "EMSG_RESOLVE": x.serverTable()}
-	if keys := x.cfg.AdminKeys(domain); keys != "" {
-		env["EMSG_ADMIN_KEYS"] = keys // the run's operator key (docs/CONTAINER.md, C13)
-	}
 	ctr, err := testcontainers.Run(ctx, image,
-		testcontainers.WithEnv(env),
+		testcontainers.WithEnv(x.env(domain)),
 		testcontainers.WithExposedPorts(contractPort),
 		testcontainers.WithLabels(x.labels()),
 		testcontainers.WithMounts(testcontainers.VolumeMount(volume, dataDir)),
@@ -224,14 +232,19 @@ func (x *containers) CutOff(ctx context.Context, domain string) error {
 	return x.proxies.CutOff(ctx, domain)
 }
 
-// Restore reconnects the container under its alias.
+// Restore reconnects the container under its alias, at an address it
+// never had, so that nothing sent across the cut arrives (readdress.go).
 func (x *containers) Restore(ctx context.Context, domain string) error {
 	c, err := x.ctr(domain)
 	if err != nil {
 		return err
 	}
+	addr, err := x.book.fresh()
+	if err != nil {
+		return fmt.Errorf("container %s: reconnect: %w", domain, err)
+	}
 	_, err = x.docker.NetworkConnect(ctx, x.nw.ID, client.NetworkConnectOptions{Container: c.GetContainerID(),
-		EndpointConfig: &network.EndpointSettings{Aliases: []string{domain}}})
+		EndpointConfig: &network.EndpointSettings{Aliases: []string{domain}, IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: addr}}})
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("container %s: connect: %w", domain, err)
 	}

@@ -39,7 +39,12 @@ func StartEmbedded(ctx context.Context, c Config) (Deployment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: %w", err)
 	}
-	e := &embedded{proxies: proxies{}, cfg: c, base: config.Defaults(), dir: dir, servers: map[string]*server.Server{}, log: &logBuffer{}}
+	base, err := baseConfig(c.ServerSettings())
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("embedded: %w", err)
+	}
+	e := &embedded{proxies: proxies{}, cfg: c, base: base, dir: dir, servers: map[string]*server.Server{}, log: &logBuffer{}}
 	e.prevLog = slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(e.log, nil)))
 	if err := e.start(ctx); err != nil {
@@ -47,6 +52,18 @@ func StartEmbedded(ctx context.Context, c Config) (Deployment, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// baseConfig is the reference's configuration with settings applied as
+// its environment variables (the domain and data directory are set per
+// server).
+func baseConfig(settings map[string]string) (config.Config, error) {
+	return config.Load(nil, func(name string) string {
+		if name == "EMSG_DOMAIN" {
+			return "placeholder.test" // Load checks the domain; each server gets its own
+		}
+		return settings[name]
+	})
 }
 
 // start opens the proxies first (so the table is known), then the servers.

@@ -111,7 +111,7 @@ func (x *execTarget) Start(ctx context.Context, domain string) error {
 	adminKeys := x.cfg.AdminKeys(domain)
 	line := commandLine(x.cfg.Command, domain, listen, x.resolveFile(), data, adminKeys)
 	cmd := exec.Command("/bin/sh", "-c", "exec "+line)
-	cmd.Env = append(os.Environ(), "EMSG_DOMAIN="+domain, "EMSG_LISTEN="+listen, "EMSG_RESOLVE_FILE="+x.resolveFile(), "EMSG_DATA_DIR="+data,
+	cmd.Env = append(append(os.Environ(), environ(x.cfg.ServerSettings())...), "EMSG_DOMAIN="+domain, "EMSG_LISTEN="+listen, "EMSG_RESOLVE_FILE="+x.resolveFile(), "EMSG_DATA_DIR="+data,
 		"EMSG_ADMIN_KEYS="+adminKeys)
 	cmd.Stdout, cmd.Stderr = x.logs[domain], x.logs[domain]
 	if err := cmd.Start(); err != nil {

@@ -41,6 +41,10 @@ func New(table resolve.Table, timeout time.Duration) *Probe {
 	return &Probe{Table: table, Deps: wire.System(), Log: NewLog(), http: c}
 }
 
+// SetTimeout bounds each later HTTP exchange by timeout instead: for an
+// answer the server may take longer on (it waits on another server).
+func (p *Probe) SetTimeout(timeout time.Duration) { p.http.Timeout = timeout }
+
 // Request is one HTTP request the probe sends to a domain.
 type Request struct {
 	Method string

@@ -20,7 +20,8 @@ const imageVar = "EMSG_CONFORM_TEST_IMAGE"
 
 // TestContainerTarget runs the suites against the reference image, one
 // container per domain, including the specs that stop, restart and cut
-// off a domain. It skips without Docker (and without an image, unless
+// off a domain, in two processes (each with its own containers). It
+// skips without Docker (and without an image, unless
 // EMSG_REQUIRE_DOCKER=1, which builds one and makes a missing engine a
 // failure).
 func TestContainerTarget(t *testing.T) {
@@ -45,7 +46,7 @@ func TestContainerTarget(t *testing.T) {
 		}
 	}
 	run := runSubprocess(t, "", map[string]string{"EMSG_CONFORM_TARGET": "container", "EMSG_CONFORM_IMAGES": image,
-		expectationsVar: "../expectations/reference-container.yaml"})
+		expectationsVar: "../expectations/reference-container.yaml", procsEnv: "2"})
 	passed := 0
 	for _, c := range run.Cases {
 		switch c.Verdict {

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -38,9 +39,12 @@ func caseOf(sr types.SpecReport, exp Expectations, serverLog func() string) (res
 		c.Evidence.ServerLog = serverLog()
 	}
 	for _, e := range sr.ReportEntries {
-		if e.Name == suites.EntryWire {
-			if w, ok := e.GetRawValue().([]results.WireEntry); ok {
-				c.Evidence.Wire = w
+		switch e.Name {
+		case suites.EntryWire:
+			c.Evidence.Wire = wireOf(e)
+		case suites.EntryServerLog:
+			if log := stringOf(e); log != "" {
+				c.Evidence.ServerLog = log
 			}
 		}
 	}
@@ -53,6 +57,29 @@ func caseOf(sr types.SpecReport, exp Expectations, serverLog func() string) (res
 		}
 	}
 	return c, true
+}
+
+// wireOf is the wire log of an entry: its value in this process, or the
+// JSON it travelled as from another process of a parallel run.
+func wireOf(e types.ReportEntry) []results.WireEntry {
+	if w, ok := e.GetRawValue().([]results.WireEntry); ok {
+		return w
+	}
+	var w []results.WireEntry
+	if json.Unmarshal([]byte(e.Value.AsJSON), &w) != nil {
+		return nil
+	}
+	return w
+}
+
+// stringOf is an entry's string value, here or from another process.
+func stringOf(e types.ReportEntry) string {
+	if s, ok := e.GetRawValue().(string); ok {
+		return s
+	}
+	var s string
+	_ = json.Unmarshal([]byte(e.Value.AsJSON), &s)
+	return s
 }
 
 // verdictOf maps Ginkgo's state to a verdict; a failed SHOULD or MAY is

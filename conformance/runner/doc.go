@@ -7,5 +7,8 @@
 //
 // Ginkgo runs one suite per process (RunSpecs refuses a second call), so
 // a program calls [Run] once; the suites' tests run each deliberately
-// broken server in a subprocess of their own.
+// broken server in a subprocess of their own. With Options.Procs above
+// one, [Run] is process 1 of a parallel run: it hosts the run and starts
+// the other processes by running Options.Command, each with its own
+// deployment (parallel.go, parallel_host.go).
 package runner

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -36,8 +37,17 @@ type Options struct {
 	List bool
 	// Verbose lets Ginkgo print every spec as it runs.
 	Verbose bool
-	// Output is where Ginkgo's console reporter writes (progress).
+	// Output is where Ginkgo's console reporter writes (progress) in a
+	// parallel run; a serial one writes to stdout.
 	Output io.Writer
+	// Procs is how many processes run the cases side by side, each with
+	// its own deployment of the target (parallel.go); 0 or 1 runs them in
+	// this process alone. Not with List.
+	Procs int
+	// Command is the command line that runs this same run again, for the
+	// other processes of a parallel run: os.Args unless set (a test
+	// binary names the one test that runs the suites).
+	Command []string
 }
 
 // ErrNotReporter is returned by the processes of a parallel Ginkgo run
@@ -72,6 +82,24 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 	if run.Implementation.Name == "" {
 		run.Implementation.Name = exp.Implementation
 	}
+	suiteCfg, reporterCfg := ginkgoConfig(opts)
+	var tm *team
+	switch p, ok, err := placeOf(os.Getenv(placeEnv)); {
+	case err != nil:
+		return run, err
+	case ok: // started by process 1 of a parallel run
+		suiteCfg = p.apply(suiteCfg)
+	case opts.Procs > 1 && !opts.List:
+		command, err := commandOf(opts)
+		if err != nil {
+			return run, err
+		}
+		if tm, err = startTeam(opts.Procs, command, reporterCfg, outputOf(opts), suiteCfg.RandomSeed); err != nil {
+			return run, err
+		}
+		defer tm.kill()
+		suiteCfg = tm.place.apply(suiteCfg)
+	}
 	serverLog := func() string { return "" }
 	if !opts.List {
 		dep, stop, err := start(ctx, opts.Target)
@@ -88,9 +116,13 @@ func RunWith(ctx context.Context, t GinkgoTestingT, opts Options) (results.Run, 
 	gomega.EnforceDefaultTimeoutsWhenUsingContexts()
 	gomega.SetDefaultEventuallyTimeout(opts.Target.Scale(5 * time.Second))
 	gomega.SetDefaultConsistentlyDuration(opts.Target.Scale(300 * time.Millisecond))
-	suiteCfg, reporterCfg := ginkgoConfig(opts)
 	RunSpecs(t, "EMSG/1 conformance", suiteCfg, reporterCfg)
 	run.Duration = results.MillisOf(time.Since(run.Started))
+	if tm != nil {
+		if err := tm.wait(ctx); err != nil {
+			return run, err
+		}
+	}
 	if lastReport == nil && suiteCfg.ParallelProcess > 1 {
 		return run, ErrNotReporter
 	}
@@ -146,6 +178,28 @@ func start(ctx context.Context, cfg harness.Config) (harness.Deployment, func(),
 			fmt.Fprintf(os.Stderr, "emsg: conform: stop target: %v\n", err)
 		}
 	}, nil
+}
+
+// commandOf is the command line of the other processes of a parallel run.
+// A test binary's own command line would run every test of its package
+// again in each process: under go test, Options.Command must name the
+// one test that runs the suites.
+func commandOf(opts Options) ([]string, error) {
+	if len(opts.Command) > 0 {
+		return opts.Command, nil
+	}
+	if testing.Testing() {
+		return nil, errors.New("a parallel run under go test needs Options.Command, the test binary running only the test that runs the suites")
+	}
+	return os.Args, nil
+}
+
+// outputOf is where the console of a parallel run goes.
+func outputOf(opts Options) io.Writer {
+	if opts.Output != nil {
+		return opts.Output
+	}
+	return os.Stdout
 }
 
 // logsOf collects the servers' log excerpts.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"github.com/emsg-project/emsg/spec"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/emsg-project/emsg/conformance/harness"
@@ -21,6 +22,8 @@ const (
 	suiteEnv = "EMSG_CONFORM_TEST_SUITES"
 	listEnv  = "EMSG_CONFORM_TEST_LIST"
 	focusEnv = "EMSG_CONFORM_TEST_FOCUS"
+	// procsEnv runs the suites in that many processes (parallel.go).
+	procsEnv = "EMSG_CONFORM_PROCS"
 )
 
 // referenceExpectations lists the reference's known failures.
@@ -49,8 +52,9 @@ func TestSuites(t *testing.T) {
 		suites = b.suites
 	}
 	list := os.Getenv(listEnv) == "1"
+	procs, _ := strconv.Atoi(os.Getenv(procsEnv))
 	run, err := RunWith(context.Background(), &quietT{}, Options{Target: cfg, Suites: suites, Expectations: expectationsFile(),
-		List: list, Focus: os.Getenv(focusEnv)})
+		List: list, Focus: os.Getenv(focusEnv), Procs: procs, Command: []string{os.Args[0], "-test.run=^TestSuites$", "-test.count=1"}})
 	if errors.Is(err, ErrNotReporter) {
 		return // ginkgo -p: process 1 judges the whole run
 	}

@@ -41,6 +41,12 @@ func ProfilesWithSuites() []spec.Profile {
 // defaultSpecTimeout bounds one spec, before the timeout multiplier.
 const defaultSpecTimeout = 30 * time.Second
 
+// Slow marks a case that waits on a timer by design (a ttl, a
+// retry_after, a retry backoff, the session ack wait): a parallel run
+// starts it, with the rest of its Describe, before the others, so that no
+// process is left running it alone at the end.
+var Slow = SpecPriority(1)
+
 // Case is what the wrapper records about one spec: the catalogue of
 // cases (`emsg conform --list`) and the coverage check read it.
 type Case struct {

@@ -29,6 +29,7 @@ var _ = Describe("Two servers", func() {
 		alice := w.Register(ctx, w.A(), "alice")
 		w.MustControl(w.Control().CutOff(ctx, w.C()))
 		DeferCleanup(func(ctx context.Context) error { return w.Control().Restore(ctx, w.C()) })
+		w.P.SetTimeout(scale(requestTimeout) + w.federationTimeout())
 		ExpectError(w.Call(ctx, alice, "GET", "/emsg/v1/keys/someone%23"+w.C(), nil), "unavailable")
 	}, Serial)
 })

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/emsg-project/emsg/conformance/fakepeer"
+	"github.com/emsg-project/emsg/conformance/harness"
 	"github.com/emsg-project/emsg/conformance/probe"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/keys"
@@ -20,6 +21,14 @@ import (
 // deliveryTimeout is how long a spec waits for a federated delivery,
 // retries included, before the timeout multiplier.
 const deliveryTimeout = 15 * time.Second
+
+// federationTimeout is how long the servers were told to wait on another
+// server for one request (harness.SettingFederationTimeout; 0 when the
+// harness set none): a server that answers only after giving up on a peer
+// is allowed that long on top of the probe's own request timeout.
+func (w *World) federationTimeout() time.Duration {
+	return env.Config.ServerDuration(harness.SettingFederationTimeout)
+}
 
 // FetchBundle asks a's server for the keys of addr (GET /keys) and returns
 // the newest bundle, verified.

@@ -50,7 +50,7 @@ var _ = Describe("Federation outbox", func() {
 			Expect(a.Txn).To(Equal(attempts[0].Txn), "a retry keeps its txn")
 			Expect(a.Items).To(Equal(attempts[0].Items), "a retry keeps its items")
 		}
-	})
+	}, Slow)
 
 	Conformance(Federation, "sends one destination's items in order, one transaction at a time, within its item limit", Reqs("FED-QUEUE-02", "FED-QUEUE-07"), func(ctx SpecContext, w *World) {
 		peer := w.Peer()

@@ -44,7 +44,7 @@ var _ = Describe("Federation with a remote contact", func() {
 		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/messages", env), 202)
 		f := NextEvent(ctx, as, "receipt")
 		Expect(string(f.Event)).To(And(ContainSubstring(`"expired"`), ContainSubstring(env.ID)))
-	})
+	}, Slow)
 
 	Conformance(Federation, "does not trust a discovery document that names another domain", Reqs("DISC-DOMAIN-01"), func(ctx SpecContext, w *World) {
 		liar := w.SecondPeer()
@@ -92,7 +92,7 @@ var _ = Describe("Federation with a remote contact", func() {
 		attempts := txnsWith(peer, env.ID)
 		Expect(len(attempts)).To(BeNumerically(">=", 2))
 		Expect(attempts[1].At.Sub(attempts[0].At)).To(BeNumerically(">=", 1900*time.Millisecond), "the retry waited retry_after (2 s)")
-	})
+	}, Slow)
 
 	Conformance(Federation, "sends a signal to a remote contact through the signals endpoint, never through the queue", Reqs("FED-SIGNALS-01"), func(ctx SpecContext, w *World) {
 		w.needSignals(ctx, w.A())

@@ -57,5 +57,5 @@ var _ = Describe("Favorites", func() {
 		ExpectStatus(w.Call(ctx, alice, "POST", "/emsg/v1/messages", probeEnv), 202)
 		ExpiredReceipt(ctx, as, probeEnv.ID)
 		Expect(favoriteIDs(ctx, w, alice)).To(ContainElement(fav.ID), "the favorite %s outlives its ttl", fav.ID)
-	})
+	}, Slow)
 })

@@ -63,7 +63,7 @@ var _ = Describe("Expiry", func() {
 		ev := ExpiredEventFor(ctx, bs, env.ID)
 		Expect(ev.From).To(Equal(alice.Addr.String()))
 		NoEnvelope(ctx, bs, env.ID)
-	})
+	}, Slow)
 
 	Conformance(Retention, "tells a connected recipient that an unacknowledged envelope expired and never replays it", Reqs("TTL-EVENT-01", "TTL-DELIVER-01", "RCPT-EXPIRED-01"), func(ctx SpecContext, w *World) {
 		alice, bob := w.Register(ctx, w.A(), "alice"), w.Register(ctx, w.A(), "bob")
@@ -82,7 +82,7 @@ var _ = Describe("Expiry", func() {
 		again := w.Stream(ctx, bob, -1)
 		ExpiredEventFor(ctx, again, env.ID)
 		NoEnvelope(ctx, again, env.ID)
-	})
+	}, Slow)
 
 	Conformance(Retention, "does not deliver an envelope once its expiry instant has passed, even before removing it", Reqs("TTL-DELIVER-01"), func(ctx SpecContext, w *World) {
 		alice, bob := w.Register(ctx, w.A(), "alice"), w.Register(ctx, w.A(), "bob")
@@ -141,7 +141,7 @@ var _ = Describe("Expiry in the federation queue", func() {
 		Expect(attempts).NotTo(BeEmpty(), "the server tried to relay the envelope before its expiry")
 		last := attempts[len(attempts)-1]
 		Expect(last).To(BeTemporally("<=", expiryOf(env).Add(relaySlack)), "the last attempt came %v after the expiry instant", last.Sub(expiryOf(env)))
-	})
+	}, Slow)
 })
 
 // relaySlack is how late an attempt may reach the fake peer and still

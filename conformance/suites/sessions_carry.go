@@ -69,7 +69,7 @@ var _ = Describe("Session carriage", func() {
 		ExpectStatus(r, 202)
 		nextEnvelope(ctx, sock, id)
 		envelopeWithin(ctx, s.bs, id, ackWait+deliveryTimeout)
-	}, SpecTimeout(scale(ackWait+2*deliveryTimeout)), Label("slow"))
+	}, SpecTimeout(scale(ackWait+2*deliveryTimeout)), Label("slow"), Slow)
 
 	Conformance(Sessions, "delivers through federation while the peer is not connected", Reqs("SESS-FALLBACK-01"), func(ctx SpecContext, w *World) {
 		s := w.StartSession(ctx)

@@ -31,9 +31,28 @@ func newWorld(ids []string) *World {
 	if env == nil {
 		Fail("no deployment: the runner did not call suites.Use")
 	}
+	DeferCleanup(attachServerLogs)
 	w := &World{P: probe.New(env.Deployment.Table(), scale(requestTimeout)), ids: ids}
 	w.P.Invites = w.mintInvite // registrations go through an invite policy too
 	return w
+}
+
+// attachServerLogs attaches the tail of every server's log to a spec that
+// failed: evidence that travels with the spec's report from whichever
+// process of a parallel run ran it.
+func attachServerLogs() {
+	if !CurrentSpecReport().Failed() {
+		return
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, d := range env.Deployment.Domains() {
+		if l := env.Deployment.Logs(d); l != "" && !seen[l] {
+			seen[l] = true
+			parts = append(parts, "== "+d+"\n"+l)
+		}
+	}
+	AddReportEntry(EntryServerLog, strings.Join(parts, "\n"), ReportEntryVisibilityNever)
 }
 
 // finish attaches the evidence to the spec's report and fails the spec if

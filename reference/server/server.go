@@ -115,7 +115,7 @@ func (s *Server) routes() (http.Handler, error) {
 	s.hub = stream.New(s.store, s.cfg, acc.Authenticate)
 	s.hub.SetClock(s.deps.Millis)
 	acc.OnRevoke(s.hub.Revalidate)
-	peers := federation.NewPeers(s.resolver, s.resolver.Client(nil), s.deps)
+	peers := federation.NewPeers(s.resolver, s.federationClient(), s.deps)
 	s.outbox = federation.NewOutbox(s.store, s.cfg, s.deps, s.key, peers, s.hub, federation.DefaultTiming())
 	inbox := federation.NewInbox(s.store, s.cfg, s.deps, peers, s.hub, s.outbox)
 	msg := messaging.New(s.store, s.cfg, s.deps, acc.Authenticate, s.hub)
@@ -133,6 +133,7 @@ func (s *Server) routes() (http.Handler, error) {
 	s.hub.SetSender(s.limits.sender(msg.Send))
 	msg.SetKicker(s.outbox)
 	grp.SetKicker(s.outbox)
+	con.SetKicker(s.outbox)
 	msg.SetGroups(grp)
 
 	m := httpapi.NewMux()
@@ -150,10 +151,27 @@ func (s *Server) routes() (http.Handler, error) {
 	if err := s.routeAdmin(m, grp); err != nil {
 		return nil, err
 	}
-	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.deps)
+	call := fedcall.New(s.cfg.Domain, s.key, s.resolver, s.federationClient(), s.deps)
 	s.routeSessions(m, acc.Authenticate, peers, call, msg)
 	s.routeSignals(m, acc.Authenticate, peers, call)
 	return s.limits.guard(m, acc.Authenticate), nil
+}
+
+// federationClient is the client of every request to another server: the
+// resolver table's (plain HTTP only to mapped domains, no redirects),
+// giving up on a peer after EMSG_FEDERATION_TIMEOUT.
+func (s *Server) federationClient() *http.Client {
+	c := s.resolver.Client(nil)
+	c.Timeout = s.cfg.FederationTimeout
+	return c
+}
+
+// sessionTiming is the spec's timing of sessions with the configured ack
+// wait (EMSG_SESSION_ACK_WAIT).
+func sessionTiming(cfg config.Config) sessions.Timing {
+	t := sessions.DefaultTiming()
+	t.AckWait = cfg.SessionAckWait
+	return t
 }
 
 // featuresOf returns what a peer's discovery document advertises.
@@ -191,7 +209,7 @@ func (s *Server) routeSessions(m *httpapi.Mux, auth sessions.Authenticator, peer
 	s.sessions = sessions.New(s.store, s.cfg, s.deps, s.key, sessions.Parts{
 		Auth: auth, Notify: s.hub, Kick: s.outbox, Features: featuresOf(peers),
 		PeerKey: sessions.PublishedKey(s.store, call),
-	}, sessions.DefaultTiming())
+	}, sessionTiming(s.cfg))
 	msg.SetCarrier(s.sessions)
 	s.sessions.Routes(m)
 }

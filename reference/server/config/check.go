@@ -4,12 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
 )
 
 // MaxTxnItemsCap is the protocol's cap on items per federation transaction.
 const MaxTxnItemsCap = 100
+
+// MaxSessionAckWait is the longest a host may leave an envelope offered on
+// a session socket unacknowledged before it falls back (SESS-FALLBACK-01).
+const MaxSessionAckWait = 30 * time.Second
 
 // Check reports the first option whose value cannot work.
 func (c Config) Check() error {
@@ -43,6 +48,12 @@ func (c Config) Check() error {
 		if p.value < 0 {
 			return fmt.Errorf("%s: %d must not be negative (0 turns the limit off)", p.name, p.value)
 		}
+	}
+	if c.FederationTimeout <= 0 {
+		return fmt.Errorf("EMSG_FEDERATION_TIMEOUT: %v must be positive", c.FederationTimeout)
+	}
+	if c.SessionAckWait <= 0 || c.SessionAckWait > MaxSessionAckWait {
+		return fmt.Errorf("EMSG_SESSION_ACK_WAIT: %v must be positive and at most %v (SESS-FALLBACK-01)", c.SessionAckWait, MaxSessionAckWait)
 	}
 	if c.MaxTxnItems > MaxTxnItemsCap {
 		return fmt.Errorf("EMSG_MAX_TXN_ITEMS: %d exceeds %d, the most the protocol allows (discovery.json); peers would refuse this server's transactions", c.MaxTxnItems, MaxTxnItemsCap)

@@ -60,6 +60,8 @@ func TestLoadRejects(t *testing.T) {
 		{"default ttl above max", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TTL": "60"}, "exceeds EMSG_MAX_TTL"},
 		{"zero limit", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "0"}, "at least 1"},
 		{"more items than the protocol allows", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "500"}, "exceeds 100"},
+		{"no federation timeout", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_FEDERATION_TIMEOUT": "0s"}, "must be positive"},
+		{"an ack wait beyond the spec's 30 s", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_ACK_WAIT": "31s"}, "at most 30s"},
 		{"certificate without key", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_TLS_CERT": "c.pem"}, "go together"},
 	}
 	for _, tt := range tests {

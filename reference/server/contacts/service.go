@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/oklog/ulid/v2"
@@ -22,6 +23,10 @@ type Authenticator func(r *http.Request) (address.Address, error)
 // The stream package's service is one.
 type Notifier interface{ Notify(address.Address) }
 
+// Kicker wakes the federation queue of a destination after items were
+// queued for it (the outbox).
+type Kicker interface{ Kick(dest string) }
+
 // Service answers the contact operations of the client API for the
 // accounts of one domain. Create it with [New] and mount it with
 // [Service.Routes].
@@ -30,6 +35,7 @@ type Service struct {
 	cfg    config.Config
 	auth   Authenticator
 	notify Notifier
+	kick   Kicker
 
 	mu   sync.Mutex // guards deps: a seeded Rand is not safe for concurrent use
 	deps wire.Deps
@@ -41,6 +47,12 @@ type Service struct {
 func New(st *store.Store, cfg config.Config, deps wire.Deps, auth Authenticator, notify Notifier) *Service {
 	return &Service{st: st, cfg: cfg, deps: deps, auth: auth, notify: notify}
 }
+
+// SetKicker makes the service wake k after queuing items for another
+// domain (a request, an answer, a removal, a block), so they leave at once;
+// without one, they wait for the outbox's next sweep. Call it before
+// serving.
+func (s *Service) SetKicker(k Kicker) { s.kick = k }
 
 // stamp returns a new request id and the current time.
 func (s *Service) stamp() (string, wire.Millis, error) {
@@ -65,15 +77,17 @@ func (s *Service) now() wire.Millis {
 }
 
 // update runs op in one store transaction at time now and, once it is
-// durable, wakes the accounts it appended events for.
+// durable, wakes the accounts it appended events for and the queues of
+// the domains it queued items for.
 func (s *Service) update(ctx context.Context, now wire.Millis, op func(*txn) error) error {
 	var wake []address.Address
+	var kick []string
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
 		t := &txn{Tx: tx, domain: s.cfg.Domain, now: now}
 		if err := op(t); err != nil {
 			return err
 		}
-		wake = t.wake // op may run again: keep only the last run's
+		wake, kick = t.wake, t.kick // op may run again: keep only the last run's
 		return nil
 	})
 	if err != nil {
@@ -81,6 +95,11 @@ func (s *Service) update(ctx context.Context, now wire.Millis, op func(*txn) err
 	}
 	for _, a := range wake {
 		s.notify.Notify(a)
+	}
+	for i, d := range kick {
+		if s.kick != nil && slices.Index(kick, d) == i {
+			s.kick.Kick(d)
+		}
 	}
 	return nil
 }

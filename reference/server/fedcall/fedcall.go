@@ -33,9 +33,13 @@ type Caller struct {
 }
 
 // New returns a Caller for server self, signing with key and reaching
-// peers through table.
-func New(self string, key fedsig.ServerKey, table resolve.Table, deps wire.Deps) *Caller {
-	return &Caller{self: self, key: key, table: table, client: table.Client(nil), deps: deps}
+// peers through table with client (nil: table.Client(nil), which honours
+// the table and refuses redirects).
+func New(self string, key fedsig.ServerKey, table resolve.Table, client *http.Client, deps wire.Deps) *Caller {
+	if client == nil {
+		client = table.Client(nil)
+	}
+	return &Caller{self: self, key: key, table: table, client: client, deps: deps}
 }
 
 // Do sends method path (a request-target, query included) with body (nil:
