@@ -94,13 +94,18 @@ func TestThresholds(t *testing.T) {
 		parseOK    bool
 		breaksHere bool
 	}{
-		{"p99<250ms", true, false}, // 100 ms is under
-		{"p99<50ms", true, true},   // 100 ms is over
-		{"loss==0", true, true},    // one message lost
-		{"dup==0", true, false},    // none duplicated
-		{"errors<=3", true, false}, // none
-		{"p99<", false, false},     // no value
-		{"speed>1", false, false},  // unknown metric
+		{"p99<250ms", true, false},              // 100 ms is under
+		{"p99<50ms", true, true},                // 100 ms is over
+		{"loss==0", true, true},                 // one message lost
+		{"dup==0", true, false},                 // none duplicated
+		{"errors<=3", true, false},              // none
+		{"p99<", false, false},                  // no value
+		{"speed>1", false, false},               // unknown metric
+		{"cross_domain.p99<50ms", true, true},   // a class's latency
+		{"cross_domain.loss==0", true, true},    // a class's ledger
+		{"group.p99<1ms", true, false},          // a class without deliveries: 0
+		{"cross_domain.errors<1", false, false}, // errors are not by class
+		{".p99<1s", false, false},               // no class
 	}
 	for _, tt := range tests {
 		th, err := ParseThreshold(tt.text)
