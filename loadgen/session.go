@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -206,9 +207,13 @@ func (r *Runner) dialSession(ctx context.Context, u *simUser, t *ticket.Ticket) 
 	}
 	conn, resp, err := r.dialer().DialContext(ctx, url, nil)
 	if err != nil {
-		if resp != nil {
+		if resp != nil { // refused before the upgrade: 404 when no live session has that id (SESS-OPEN-01)
 			resp.Body.Close()
-			return nil, &callError{Status: resp.StatusCode, Code: "not_found"}
+			code := "http_" + strconv.Itoa(resp.StatusCode)
+			if resp.StatusCode == http.StatusNotFound {
+				code = "not_found"
+			}
+			return nil, &callError{Status: resp.StatusCode, Code: code}
 		}
 		return nil, &callError{Code: "network", Err: fmt.Errorf("session %s at %s: %w", t.ID, t.Host, err)}
 	}
@@ -316,6 +321,13 @@ func (s *sessionSock) deliverResult(ref string, res sessionResult) {
 	}
 }
 
+// forget drops the wait for ref's result.
+func (s *sessionSock) forget(ref string) {
+	s.mu.Lock()
+	delete(s.results, ref)
+	s.mu.Unlock()
+}
+
 // failResults wakes every waiting send with no result (status 0).
 func (s *sessionSock) failResults() {
 	s.mu.Lock()
@@ -343,6 +355,7 @@ func (r *Runner) sendOnSession(ctx context.Context, u *simUser, o *outgoing) (ca
 	ch := make(chan sessionResult, 1)
 	s.results[ref] = ch
 	s.mu.Unlock()
+	defer s.forget(ref)
 	select {
 	case <-s.done:
 		return false, nil
