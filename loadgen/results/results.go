@@ -186,7 +186,9 @@ func (s Simulator) PerUser() int64 {
 	return s.MemoryBytes / s.Connected
 }
 
-// Process is the resource use of a server process the run spawned.
+// Process is the resource use of a server the run started: CPU time and
+// peak resident memory (for a process, its VmHWM; for a container, the
+// largest sample of its working set).
 type Process struct {
 	Name       string  `json:"name"`
 	CPUSeconds float64 `json:"cpu_seconds"`
