@@ -56,7 +56,6 @@ func StartContainers(ctx context.Context, images, domains []string) (Target, err
 	if len(images) != 1 && len(images) != len(domains) {
 		return nil, fmt.Errorf("load: container target: want one image, or one per domain (%d), got %d", len(domains), len(images))
 	}
-	launch.DisableReaper()
 	docker, err := launch.Docker(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load: container target: %w", err)

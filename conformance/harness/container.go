@@ -49,7 +49,6 @@ type containers struct {
 // the containers: their specs skip. Everything is labelled with the run
 // and removed by label on Close.
 func StartContainers(ctx context.Context, c Config) (Deployment, error) {
-	launch.DisableReaper()
 	docker, err := launch.Docker(ctx)
 	if err != nil {
 		return nil, err
