@@ -13,6 +13,10 @@ const (
 	maxUsers    = 10_000_000
 	maxContacts = 1000
 	maxRate     = 1_000_000
+	// maxGroupMembers keeps a group post within the 65,536-byte envelope:
+	// every member's wrapped key takes about 150 bytes of it.
+	maxGroupMembers = 256
+	maxGroups       = 1_000_000
 )
 
 // Check reports everything wrong with s at once, each problem naming its
@@ -86,8 +90,14 @@ func (s Scenario) checkTraffic(bad func(string, string, ...any)) {
 	if g.Share < 0 || g.Share > 1 {
 		bad("groups.share", "%v: want a share between 0 and 1", g.Share)
 	}
-	if g.Share > 0 && (g.Min < 2 || g.Max < g.Min || g.Alpha <= 0) {
-		bad("groups", "min %d, max %d, alpha %v: want 2 ≤ min ≤ max and alpha > 0", g.Min, g.Max, g.Alpha)
+	if g.Share > 0 && (g.Count < 1 || g.Count > maxGroups) {
+		bad("groups.count", "%d: want 1 to %d groups when groups.share is above 0", g.Count, maxGroups)
+	}
+	if g.Share > 0 && (g.Min < 2 || g.Max < g.Min || g.Max > maxGroupMembers || g.Alpha <= 0) {
+		bad("groups", "min %d, max %d, alpha %v: want 2 ≤ min ≤ max ≤ %d and alpha > 0", g.Min, g.Max, g.Alpha, maxGroupMembers)
+	}
+	if sh := s.Sessions.Share; sh < 0 || sh > 1 {
+		bad("sessions.share", "%v: want a share between 0 and 1", sh)
 	}
 }
 

@@ -54,19 +54,27 @@ func (r *Runner) stepBroken(from, to int, slo time.Duration) bool {
 	return float64(over)/float64(sent) > 0.01
 }
 
-// unschedule drops from the results the messages a knee search never
+// unschedule drops from the results the deliveries a knee search never
 // sent (due after it stopped), so they count as neither sent nor refused.
 func (r *Runner) unschedule() {
 	stop := time.Duration(r.stopAt.Load())
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.res.Scheduled = slices.DeleteFunc(r.res.Scheduled, func(i uint32) bool { return r.sched.Messages[i].At >= stop })
+	var scheduled int64
+	for _, d := range r.res.Deliveries {
+		d.Scheduled = slices.DeleteFunc(d.Scheduled, func(n uint32) bool { return r.sched.Messages[r.sched.MessageOf(n)].At >= stop })
+		scheduled += int64(len(d.Scheduled))
+	}
 	var in int64
 	for _, m := range r.sched.Messages {
-		if m.At < stop && r.opts.Shard.Owns(m.To) {
-			in++
+		if m.At < stop {
+			r.sched.RecipientsOf(m.Index, func(u UserID, _ uint32) {
+				if r.opts.Shard.Owns(u) {
+					in++
+				}
+			})
 		}
 	}
 	r.expectIn = in
-	r.scheduledN.Store(int64(len(r.res.Scheduled)))
+	r.scheduledN.Store(scheduled)
 }

@@ -26,6 +26,9 @@ type Population struct {
 	edges    [][2]UserID       // each contact pair once, initiator first
 	online   [][]time.Duration // per user, the instants its state flips, from the first state
 	startOn  []bool            // per user, online at the start
+	sessions map[uint64]UserID // session pairs (by pairKey) and their initiators
+	groups   []Group           // the groups, with group traffic
+	memberOf [][]int32         // per user, the groups it is a member of
 
 	mu    sync.Mutex
 	ids   map[UserID]*keys.Identity
@@ -37,6 +40,8 @@ type Population struct {
 func NewPopulation(sc Scenario) *Population {
 	p := &Population{sc: sc, ids: map[UserID]*keys.Identity{}, boxes: map[UserID]*[32]byte{}}
 	p.buildContacts()
+	p.buildSessions()
+	p.buildGroups()
 	p.buildOnline()
 	return p
 }
@@ -152,6 +157,33 @@ func (p *Population) buildContacts() {
 		}
 	}
 }
+
+// buildSessions picks the session pairs: each cross-domain contact pair
+// is one with probability Sessions.Share, its initiator the user who sent
+// the contact request.
+func (p *Population) buildSessions() {
+	p.sessions = map[uint64]UserID{}
+	share := p.sc.Sessions.Share
+	if share <= 0 {
+		return
+	}
+	r := p.rng("sessions")
+	for _, e := range p.edges {
+		if p.Domain(e[0]) != p.Domain(e[1]) && r.Float64() < share {
+			p.sessions[pairKey(e[0], e[1])] = e[0]
+		}
+	}
+}
+
+// SessionInitiator returns the initiator of the session pair {a, b}; ok
+// is false when a and b are no session pair.
+func (p *Population) SessionInitiator(a, b UserID) (initiator UserID, ok bool) {
+	initiator, ok = p.sessions[pairKey(a, b)]
+	return initiator, ok
+}
+
+// SessionPairs is the number of session pairs.
+func (p *Population) SessionPairs() int { return len(p.sessions) }
 
 func pairKey(a, b UserID) uint64 {
 	if a > b {

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/emsg-project/emsg/loadgen/results"
 	"github.com/emsg-project/emsg/reference/resolve"
 )
@@ -58,16 +60,18 @@ type Runner struct {
 	epoch time.Time // the run's time zero (whole milliseconds)
 	stage atomic.Value
 
-	counts   []atomic.Uint32 // arrivals per message index
+	counts   []atomic.Uint32 // arrivals per delivery number: stream arrivals in the low half, session-socket ones in the high
 	arrivals []atomic.Int64  // per second of arrival
-	sentSec  []atomic.Int64  // accepted, per second of intended time
+	sentSec  []atomic.Int64  // deliveries accepted, per second of intended time
 	delivSec []atomic.Int64  // first deliveries, per second of intended time
 	latSec   []*results.Histogram
 
-	onlineNow, connections, logins, replayed, stray atomic.Int64
-	contactAccepted, contactAccepts                 atomic.Int64
-	sent, delivered, errorsN, scheduledN            atomic.Int64
-	sealNanos, sealed, openNanos, opened            atomic.Int64
+	onlineNow, connections, logins, replayed, stray, redelivered atomic.Int64
+	contactAccepted, contactAccepts                              atomic.Int64
+	sent, delivered, errorsN, scheduledN                         atomic.Int64
+	crypto                                                       [nClasses]costCounters // by class
+	sess                                                         sessionCounters
+	grp                                                          groupSetup
 
 	readers sync.WaitGroup // the stream readers running
 	closing atomic.Bool    // set by closeAll: no stream opens after it
@@ -76,7 +80,7 @@ type Runner struct {
 	memory, connectedPeak int64 // Go memory added by setup, and the users it connected
 
 	mu       sync.Mutex // guards the lists and maps of res
-	expectIn int64      // messages scheduled to this shard's users
+	expectIn int64      // deliveries scheduled to this shard's users
 
 	expectOut, expectInContacts atomic.Int64 // contact requests this shard sends, and receives
 }
@@ -101,6 +105,7 @@ func NewRunner(sc Scenario, table resolve.Table, opts Options) (*Runner, error) 
 		opts.SetupTimeout = 5 * time.Minute
 	}
 	r := &Runner{sc: sc, opts: opts, table: table, pop: NewPopulation(sc), byID: map[UserID]*simUser{}}
+	r.grp.joined = map[membership]bool{}
 	r.sched = NewSchedule(r.pop)
 	r.cl = newWireClient(table, opts.Posters+opts.Setup)
 	for u := range r.pop.Len() {
@@ -110,7 +115,7 @@ func NewRunner(sc Scenario, table resolve.Table, opts Options) (*Runner, error) 
 			r.byID[su.id] = su
 		}
 	}
-	r.counts = make([]atomic.Uint32, len(r.sched.Messages))
+	r.counts = make([]atomic.Uint32, r.sched.Deliveries())
 	secs := int(sc.Duration()/time.Second) + 1
 	r.sentSec, r.delivSec = make([]atomic.Int64, secs), make([]atomic.Int64, secs)
 	r.arrivals = make([]atomic.Int64, secs+int(sc.Drain.D()/time.Second)+2)
@@ -162,17 +167,24 @@ func (r *Runner) newResults() {
 	res.Users = len(r.users)
 	for _, c := range Classes {
 		res.Latency[string(c)] = results.NewHistogram()
+		res.Class(string(c))
 	}
+	var scheduled int64
 	for _, m := range r.sched.Messages {
-		if r.opts.Shard.Owns(m.From) {
-			res.Scheduled = append(res.Scheduled, m.Index)
-		}
-		if r.opts.Shard.Owns(m.To) {
-			r.expectIn++
-		}
+		mine := r.opts.Shard.Owns(m.From)
+		d := res.Class(string(m.Class))
+		r.sched.RecipientsOf(m.Index, func(u UserID, n uint32) {
+			if mine {
+				d.Scheduled = append(d.Scheduled, n)
+				scheduled++
+			}
+			if r.opts.Shard.Owns(u) {
+				r.expectIn++
+			}
+		})
 	}
-	r.scheduledN.Store(int64(len(res.Scheduled)))
-	res.Notes = append(res.Notes, "session-carried and group fan-out deliveries are not simulated yet: their histograms stay empty")
+	r.scheduledN.Store(scheduled)
+	res.Groups.Count, res.Groups.Memberships, res.Groups.Largest, res.Groups.MostGroups = r.pop.GroupStats()
 	r.res = res
 }
 
@@ -188,12 +200,14 @@ func (r *Runner) countError(code string) {
 // nothing changes the results after the run.
 func (r *Runner) closeAll() {
 	r.closing.Store(true)
-	for _, u := range r.users {
+	_ = parallel(context.Background(), r.users, r.opts.Setup, func(u *simUser) error {
 		u.mu.Lock()
 		u.online = false
 		u.mu.Unlock()
+		r.closeSessions(u, websocket.CloseNormalClosure) // the peer ends its sessions
 		r.disconnect(u)
-	}
+		return nil
+	})
 	r.readers.Wait()
 }
 
@@ -261,6 +275,9 @@ func (r *Runner) snapshot(start time.Time) Progress {
 	if p.Stage == "register" {
 		p.Stage = fmt.Sprintf("register (%d logged in)", r.logins.Load())
 	}
+	if p.Stage == "groups" {
+		p.Stage = fmt.Sprintf("groups (%d created, %d invited, %d joined)", r.grp.created.Load(), r.grp.invited.Load(), r.grp.joinedN.Load())
+	}
 	if p.Stage == "contacts" {
 		p.Stage = fmt.Sprintf("contacts (ours accepted %d/%d, theirs accepted %d/%d, replays %d)",
 			r.contactAccepted.Load(), r.expectOut.Load(), r.contactAccepts.Load(), r.expectInContacts.Load(), r.replayed.Load())
@@ -282,8 +299,10 @@ func (r *Runner) finish() *results.Results {
 		res.Elapsed = results.Seconds(time.Since(r.epoch).Seconds())
 	}
 	res.Connections, res.Logins = r.connections.Load(), r.logins.Load()
-	res.Replayed, res.Stray = r.replayed.Load(), r.stray.Load()
-	res.Crypto = results.Crypto{Sealed: r.sealed.Load(), SealNanos: r.sealNanos.Load(), Opened: r.opened.Load(), OpenNanos: r.openNanos.Load()}
+	res.Replayed, res.Stray, res.Redelivered = r.replayed.Load(), r.stray.Load(), r.redelivered.Load()
+	res.Crypto = r.cryptoCost()
+	res.Sessions = r.sess.results()
+	res.Groups.Created, res.Groups.Invited, res.Groups.Joined = int(r.grp.created.Load()), int(r.grp.invited.Load()), int(r.grp.joinedN.Load())
 	res.Timeline = nil
 	for s := range r.arrivals {
 		b := results.Bucket{Second: s, Arrived: r.arrivals[s].Load(), Latency: results.NewHistogram()}

@@ -31,6 +31,7 @@ type Scenario struct {
 	Online   Online   `yaml:"online" json:"online"`
 	Traffic  Traffic  `yaml:"traffic" json:"traffic"`
 	Groups   Groups   `yaml:"groups" json:"groups"`
+	Sessions Sessions `yaml:"sessions" json:"sessions"`
 
 	// Stages are the open-model arrival rate over time: each stage ramps
 	// linearly from the previous stage's rate (0 before the first) to its
@@ -79,15 +80,31 @@ type Sizes struct {
 	Max    int     `yaml:"max" json:"max"`
 }
 
-// Groups shapes group traffic, used only when every target server
-// advertises the groups profile: Share of conversations are group posts,
-// groups have heavy-tailed (Pareto, shape Alpha) sizes in [Min, Max].
-// Group traffic is not simulated yet; a scenario may declare it.
+// Groups shapes group traffic (the servers must offer the groups
+// profile). Count groups exist, each hosted on its creator's server; their
+// sizes are heavy-tailed (Pareto, shape Alpha) in [Min, Max] members,
+// owner included; members come from every domain, drawn by a skewed
+// popularity so that a few users are in many groups. Share of
+// conversations are group conversations: a burst of posts to one group by
+// its members. With Share 0 no group is made.
 type Groups struct {
+	Count int     `yaml:"count" json:"count"`
 	Share float64 `yaml:"share" json:"share"`
 	Min   int     `yaml:"min" json:"min"`
 	Max   int     `yaml:"max" json:"max"`
 	Alpha float64 `yaml:"alpha" json:"alpha"`
+}
+
+// Sessions shapes session traffic (section 5 of the spec; the servers
+// must offer the sessions profile). Share of the cross-domain contact
+// pairs are session pairs: their conversations always start with the same
+// user, the initiator, and the peer's client opens the session socket at
+// the initiator's server with the ticket it receives, so that one server
+// carries the conversation: the initiator's messages arrive on the
+// socket, the peer's replies go out on it. The other pairs ignore their
+// tickets and use ordinary delivery.
+type Sessions struct {
+	Share float64 `yaml:"share" json:"share"`
 }
 
 // Stage is one step of the arrival rate, in messages per second.
@@ -129,7 +146,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 // DefaultScenario is `make load`'s workload: 3,000 users on three domains
 // with five contacts each, 60 % of them cross-domain, everyone online, a
-// 10-second ramp to 100 messages per second held for 50 seconds.
+// 10-second ramp to 100 messages per second held for 50 seconds; a tenth
+// of the conversations are posts to one of 60 groups of 3 to 100 members,
+// and a third of the cross-domain pairs talk through sessions.
 func DefaultScenario() Scenario {
 	return Scenario{
 		Name:           "default",
@@ -140,6 +159,8 @@ func DefaultScenario() Scenario {
 		Online:         Online{Fraction: 1},
 		Traffic: Traffic{Burst: 4, Think: Duration(3 * time.Second),
 			Size: Sizes{Median: 200, Sigma: 1, Min: 1, Max: 16384}},
+		Groups:   Groups{Count: 60, Share: 0.1, Min: 3, Max: 100, Alpha: 1.3},
+		Sessions: Sessions{Share: 0.3},
 		Stages: []Stage{{Duration: Duration(10 * time.Second), Rate: 100},
 			{Duration: Duration(50 * time.Second), Rate: 100, Hold: true}},
 		TTL:   Duration(time.Hour),

@@ -22,6 +22,8 @@ func TestParseScenario(t *testing.T) {
 				return s.Users() == 30 && s.Contacts.Count == 3 && s.Contacts.CrossDomain == 0.6
 			}},
 		{"durations are written with units", "drain: 2m", "", func(s Scenario) bool { return s.Drain.D() == 2*time.Minute }},
+		{"group and session traffic can be turned off", "groups: {share: 0}\nsessions: {share: 0}", "",
+			func(s Scenario) bool { return s.Groups.Share == 0 && s.Sessions.Share == 0 && s.Check() == nil }},
 		{"step mode replaces the stages", "step: {start: 10, factor: 2, every: 5s, max: 40, slo: 100ms}", "",
 			func(s Scenario) bool { return len(s.StepStages()) == 3 && s.Duration() == 15*time.Second }},
 		// sad path
@@ -33,6 +35,9 @@ func TestParseScenario(t *testing.T) {
 		{"no stages", "stages: []", "stages", nil},
 		{"an empty seed", "seed: ''", "seed", nil},
 		{"a median outside the sizes", "traffic: {size: {median: 5, min: 10, max: 20}}", "traffic.size", nil},
+		{"groups larger than an envelope holds", "groups: {max: 1000}", "groups", nil},
+		{"group traffic without groups", "groups: {count: 0}", "groups.count", nil},
+		{"a session share above one", "sessions: {share: 2}", "sessions.share", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,7 +72,7 @@ func TestScenarioFiles(t *testing.T) {
 	raw, _ := os.ReadFile("scenarios/default.yaml")
 	s, _ := ParseScenario(raw)
 	d := DefaultScenario()
-	if s.Users() != d.Users() || s.Duration() != d.Duration() || s.Seed != d.Seed {
+	if s.Users() != d.Users() || s.Duration() != d.Duration() || s.Seed != d.Seed || s.Groups != d.Groups || s.Sessions != d.Sessions {
 		t.Errorf("scenarios/default.yaml drifted from DefaultScenario")
 	}
 }

@@ -97,29 +97,54 @@ func (r *Runner) seal(ctx context.Context, msgs []Message, ordered chan<- *outgo
 }
 
 // sealOne builds message m's envelope: a text body of m.Size bytes from
-// the sender to the recipient, sealed with the message's seeded
-// randomness at its intended time, and serialises it.
+// the sender to the recipient (or to the group, wrapped for every other
+// member), sealed with the message's seeded randomness at its intended
+// time, and serialises it.
 func (r *Runner) sealOne(m Message) ([]byte, error) {
 	start := time.Now()
 	from, err := r.pop.Identity(m.From)
 	if err != nil {
 		return nil, err
 	}
-	box, err := r.pop.BoxKey(m.To)
+	to, readers, err := r.readersOf(m)
 	if err != nil {
 		return nil, err
 	}
-	to := r.pop.Address(m.To)
 	deps := MessageDeps(r.sc.Seed, m.Index, r.epoch.Add(m.At))
-	env, _, err := envelope.Seal(deps, from, to, map[address.Address]*[32]byte{to: box},
+	env, _, err := envelope.Seal(deps, from, to, readers,
 		envelope.TextBody(strings.Repeat("x", m.Size)), envelope.Options{TTL: int(r.sc.TTL.D() / time.Second)})
 	if err != nil {
 		return nil, err
 	}
 	raw, err := json.Marshal(env)
-	r.sealNanos.Add(int64(time.Since(start)))
-	r.sealed.Add(1)
+	r.sealedOne(m.Class, len(readers)+1, start)
 	return raw, err
+}
+
+// readersOf returns the address m is sent to and the box keys of its
+// readers other than the sender: the recipient, or every other member of
+// the group (the keys derive from the seed, as a client would hold or
+// fetch them).
+func (r *Runner) readersOf(m Message) (address.Address, map[address.Address]*[32]byte, error) {
+	out := map[address.Address]*[32]byte{}
+	if !m.IsGroup() {
+		box, err := r.pop.BoxKey(m.To)
+		to := r.pop.Address(m.To)
+		out[to] = box
+		return to, out, err
+	}
+	g := &r.pop.groups[m.Group]
+	for _, u := range g.Members {
+		if u == m.From {
+			continue
+		}
+		box, err := r.pop.BoxKey(u)
+		if err != nil {
+			return address.Address{}, nil, err
+		}
+		out[r.pop.Address(u)] = box
+	}
+	return g.Address, out, nil
 }
 
 // post sends one sealed message and records the sender's answer.
@@ -131,6 +156,21 @@ func (r *Runner) post(ctx context.Context, o *outgoing) {
 	u := r.byID[o.m.From]
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	if r.peerOfSession(o.m) {
+		// A session peer's reply goes out on its socket at the initiator's
+		// server; without one (not open yet, or gone), through its own.
+		carried, err := r.sendOnSession(ctx, u, o)
+		switch {
+		case carried && err == nil:
+			r.sess.sentOnSocket.Add(1)
+			r.recordSent(o.m)
+			return
+		case carried && !temporary(err):
+			r.countError(errorCode(err))
+			return
+		}
+		r.sess.sentByFallback.Add(1)
+	}
 	// A temporary failure is tried again with the very same envelope, as a
 	// real client does: (from, id) makes the retries one message. Each
 	// failed attempt is counted under its code.
@@ -145,12 +185,20 @@ func (r *Runner) post(ctx context.Context, o *outgoing) {
 			return
 		}
 	}
-	r.sent.Add(1)
-	if s := int(o.m.At / time.Second); s < len(r.sentSec) {
-		r.sentSec[s].Add(1)
+	r.recordSent(o.m)
+}
+
+// recordSent records message m as accepted: each of its deliveries.
+func (r *Runner) recordSent(m Message) {
+	n := int64(r.sched.Recipients(m))
+	r.sent.Add(n)
+	if s := int(m.At / time.Second); s < len(r.sentSec) {
+		r.sentSec[s].Add(n)
 	}
 	r.mu.Lock()
-	r.res.Sent = append(r.res.Sent, o.m.Index)
+	d := r.res.Class(string(m.Class))
+	r.sched.RecipientsOf(m.Index, func(_ UserID, n uint32) { d.Sent = append(d.Sent, n) })
+	r.res.Messages[string(m.Class)]++
 	r.mu.Unlock()
 }
 

@@ -16,8 +16,9 @@ import (
 // of its initiator and accepted by the shard of its peer when the request
 // arrives on the peer's stream (the key exchange of "adding a friend").
 // It waits until every request this shard sent was accepted and every
-// request it expects was accepted by it, then closes the streams of the
-// users offline at time zero.
+// request it expects was accepted by it, then builds the groups the same
+// way ([Runner.makeGroups]) and closes the streams of the users offline
+// at time zero.
 func (r *Runner) setup(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.SetupTimeout)
 	defer cancel()
@@ -37,6 +38,10 @@ func (r *Runner) setup(ctx context.Context) error {
 	}
 	r.stage.Store("contacts")
 	if err := r.makeContacts(ctx); err != nil {
+		return fmt.Errorf("load: setup: %w", err)
+	}
+	r.stage.Store("groups")
+	if err := r.makeGroups(ctx); err != nil {
 		return fmt.Errorf("load: setup: %w", err)
 	}
 	for _, u := range r.users {

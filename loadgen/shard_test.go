@@ -118,6 +118,25 @@ func TestShardsMergeToOneProcess(t *testing.T) {
 	if merged.Ledger != single.Ledger {
 		t.Errorf("merged ledger %+v, want the single process's %+v", merged.Ledger, single.Ledger)
 	}
+	for _, c := range Classes {
+		m, s := merged.Ledgers[string(c)], single.Ledgers[string(c)]
+		t.Logf("class %s: %d messages, ledger %+v", c, single.Messages[string(c)], s)
+		if m != s || merged.Messages[string(c)] != single.Messages[string(c)] {
+			t.Errorf("class %s: merged ledger %+v (%d messages), want the single process's %+v (%d)", c, m, merged.Messages[string(c)], s, single.Messages[string(c)])
+		}
+		if s.Delivered == 0 {
+			t.Errorf("class %s: nothing delivered: the scenario should exercise every class", c)
+		}
+	}
+	t.Logf("sessions: merged %+v, single %+v; groups: merged %+v", merged.Sessions, single.Sessions, merged.Groups)
+	for name, s := range map[string]results.Sessions{"merged": merged.Sessions, "single": single.Sessions} {
+		if s.Opened == 0 || s.OnSocket+s.SentOnSocket == 0 {
+			t.Errorf("%s: sessions %+v: want sockets opened and messages carried on them", name, s)
+		}
+	}
+	if g := merged.Groups; g.Created != g.Count || g.Invited+g.Count != g.Memberships || g.Joined != g.Invited {
+		t.Errorf("merged groups %+v: want every group created once, every other member invited and joined once", g)
+	}
 	if !single.Ledger.Clean() || single.Ledger.Delivered == 0 || single.Ledger.Delivered != single.Ledger.Scheduled || len(single.Errors) != 0 {
 		t.Errorf("single-process ledger %+v, errors %v: want every scheduled message delivered once, no errors", single.Ledger, single.Errors)
 	}

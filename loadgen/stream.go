@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/emsg-project/emsg/reference/protocol/ticket"
 )
 
 // simUser is one simulated user driven by this shard: its token and, while
@@ -26,6 +28,12 @@ type simUser struct {
 	conn   *websocket.Conn
 	online bool   // whether the user should be connected now
 	maxSeq uint64 // the highest event seq seen (and acknowledged)
+
+	// As the peer of session pairs: the newest ticket from each
+	// initiator, the open sockets, and the sockets being opened.
+	tickets map[UserID]*ticket.Ticket
+	socks   map[UserID]*sessionSock
+	opening map[UserID]bool
 }
 
 // tok returns u's bearer token.
@@ -56,6 +64,11 @@ type serverFrame struct {
 		Request  struct {
 			From string `json:"from"`
 		} `json:"request"`
+		GroupEvent groupEvent      `json:"group_event"` // kind group
+		Group      string          `json:"group"`       // kind group_refused, with op and error
+		Op         string          `json:"op"`
+		Error      string          `json:"error"`
+		Ticket     json.RawMessage `json:"ticket"` // kind session_ticket
 	} `json:"event"`
 }
 
@@ -86,6 +99,9 @@ func (r *Runner) connect(ctx context.Context, u *simUser) error {
 	r.onlineNow.Add(1)
 	r.readers.Add(1)
 	go r.read(u, conn)
+	if len(u.tickets) > 0 {
+		go r.openSessions(u)
+	}
 	return nil
 }
 
@@ -118,8 +134,10 @@ func (r *Runner) dial(ctx context.Context, u *simUser) (*websocket.Conn, error) 
 	return conn, nil
 }
 
-// disconnect closes u's stream, if open.
+// disconnect closes u's stream, if open, and drops its session sockets
+// (going away: the sessions stay live).
 func (r *Runner) disconnect(u *simUser) {
+	r.closeSessions(u, websocket.CloseGoingAway)
 	u.mu.Lock()
 	conn := u.conn
 	u.conn = nil
@@ -170,11 +188,17 @@ func (r *Runner) event(u *simUser, conn *websocket.Conn, f *serverFrame, at time
 	} else {
 		switch f.Event.Kind {
 		case "envelope":
-			r.envelope(u, f.Event.Envelope, at)
+			r.envelope(u, f.Event.Envelope, at, false)
 		case "contact_request":
 			r.contactRequest(u, f.Event.Request.From)
 		case "contact_accepted":
 			r.contactAccepted.Add(1)
+		case "group":
+			r.groupEvent(u, f.Event.GroupEvent)
+		case "group_refused":
+			r.countError("group_refused_" + f.Event.Op + "_" + f.Event.Error)
+		case "session_ticket":
+			r.sessionTicket(u, f.Event.Ticket)
 		}
 	}
 	r.write(u, conn, map[string]any{"type": "ack", "seq": f.Seq})

@@ -2,17 +2,11 @@ package loadgen
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/emsg-project/emsg/loadgen/results"
@@ -24,12 +18,15 @@ import (
 // Target is the deployment a run loads: its resolver table, its servers'
 // resource use where the simulator can see it, and how to stop it.
 //
-// Three kinds exist: [StartEmbedded] (the reference servers in this
+// Five kinds exist: [StartEmbedded] (the reference servers in this
 // process: small runs; one process may hold at most 20,000 open files,
 // client and server ends together), [StartSpawned] (one `emsg serve`
-// process per domain: big runs, with CPU and RSS per server) and
-// [External] (any implementation, by resolver table). Exec and container
-// targets of the conformance harness are not wired in yet.
+// process per domain: big runs), [StartExec] (any implementation, by a
+// command template per domain, as the conformance harness's exec target),
+// [StartContainers] (an image per domain on a private Docker network, as
+// the harness's container target) and [External] (any deployment, by
+// resolver table). Spawned and exec servers report CPU time and peak RSS
+// from /proc, containers from the engine's stats.
 type Target interface {
 	Name() string
 	Resolver() resolve.Table
@@ -81,116 +78,6 @@ func (e external) Name() string                 { return "external" }
 func (e external) Resolver() resolve.Table      { return e.t }
 func (e external) Processes() []results.Process { return nil }
 func (e external) Close() error                 { return nil }
-
-// spawned is one `emsg serve` process per domain.
-type spawned struct {
-	table resolve.Table
-	cmds  []*exec.Cmd
-	names []string
-	stats []results.Process
-}
-
-// StartSpawned starts `exe serve` once per domain on loopback, data under
-// dir, every server knowing the whole resolver table, and waits until
-// each answers its discovery document.
-func StartSpawned(exe string, domains []string, dir string, env []string) (Target, error) {
-	s := &spawned{}
-	var err error
-	for _, d := range domains {
-		port, perr := freePort()
-		if perr != nil {
-			return nil, perr
-		}
-		if s.table, err = s.table.With(d, "127.0.0.1:"+strconv.Itoa(port)); err != nil {
-			return nil, err
-		}
-	}
-	for _, d := range domains {
-		addr, _ := s.table.Lookup(d)
-		cmd := exec.Command(exe, "serve", "--domain", d, "--listen", addr, "--data-dir", filepath.Join(dir, d))
-		cmd.Env = append(append(os.Environ(), env...), "EMSG_RESOLVE="+s.table.String())
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			_ = s.Close()
-			return nil, fmt.Errorf("load: spawn server for %s: %w", d, err)
-		}
-		s.cmds, s.names = append(s.cmds, cmd), append(s.names, d)
-	}
-	if err := s.waitHealthy(30 * time.Second); err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("load: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// waitHealthy polls every server's discovery document.
-func (s *spawned) waitHealthy(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	c := s.table.Client(nil)
-	for _, d := range s.names {
-		url, _ := s.table.URL(d, "/.well-known/emsg")
-		for {
-			resp, err := c.Get(url)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					break
-				}
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("load: server for %s did not answer within %v: %v", d, timeout, err)
-			}
-			time.Sleep(50 * time.Millisecond) // polling a child process: there is nothing to wait on
-		}
-	}
-	return nil
-}
-
-func (s *spawned) Name() string            { return "spawned" }
-func (s *spawned) Resolver() resolve.Table { return s.table }
-
-// Processes reads each live server's CPU time and peak RSS from /proc.
-func (s *spawned) Processes() []results.Process {
-	if s.stats != nil {
-		return s.stats
-	}
-	var out []results.Process
-	for i, c := range s.cmds {
-		if c.Process != nil {
-			out = append(out, procStats(s.names[i], c.Process.Pid))
-		}
-	}
-	return out
-}
-
-// Close stops every server with SIGTERM and waits, keeping their final
-// resource use.
-func (s *spawned) Close() error {
-	if s.stats != nil {
-		return nil // closed before
-	}
-	s.stats = s.Processes()
-	var errs []error
-	for _, c := range s.cmds {
-		if c.Process == nil {
-			continue
-		}
-		_ = c.Process.Signal(syscall.SIGTERM)
-		if err := c.Wait(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
 
 // selfProcess is this process's resource use.
 func selfProcess(name string) results.Process { return procStats(name, os.Getpid()) }

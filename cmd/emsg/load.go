@@ -29,7 +29,8 @@ func init() {
 // loadFlags are the options of `emsg load`.
 type loadFlags struct {
 	scenario, target, shard, out, progress, dataDir string
-	resolve                                         string
+	resolve, command                                string
+	images                                          []string
 	thresholds                                      []string
 	domains                                         []string
 	users, posters, localShards                     int
@@ -45,9 +46,11 @@ func newLoadCommand() *cobra.Command {
 		Use:   "load",
 		Short: "Simulate users, domains and traffic against EMSG servers and measure latency and loss",
 		Long: `load runs a workload (a scenario file, or the default: 3,000 users on three
-domains, a minute at 100 messages/s) against the embedded reference
-deployment, reference servers spawned as processes, or any deployment named
-by a resolver table. Messages are sent at their scheduled times whatever the
+domains, a minute at 100 messages/s, with group posts and sessions) against
+the embedded reference deployment, reference servers spawned as processes,
+any server started from a command template (exec) or an image (container)
+per domain, or any deployment named by a resolver table. Messages are sent
+at their scheduled times whatever the
 servers' pace; latency counts from that intended time; every message is
 accounted as delivered once, lost or duplicated. Results go to --out as
 JSON, Markdown and a self-contained HTML report; thresholds set the exit
@@ -56,6 +59,8 @@ code. --shard i/N (or JOB_COMPLETION_INDEX and EMSG_SHARDS) runs one slice;
 		Example: `  emsg load
   emsg load --scenario loadgen/scenarios/default.yaml --threshold 'p99<250ms' --threshold loss==0
   emsg load --target external --resolve a.test=10.0.0.1:7000,b.test=10.0.0.2:7000
+  emsg load --target exec --command './myserver --domain {domain} --listen {listen} --data {data_dir}'
+  emsg load --target container --image emsg-reference:dev
   emsg load --knee --target spawned
   emsg load --shard 0/4 --out results/ & ... ; emsg load merge results/results-shard-*.json`,
 		Args: cobra.NoArgs,
@@ -67,11 +72,13 @@ code. --shard i/N (or JOB_COMPLETION_INDEX and EMSG_SHARDS) runs one slice;
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.scenario, "scenario", "", "a scenario file (YAML); the default scenario without one")
-	fl.StringVar(&f.target, "target", "embedded", "embedded (servers in this process), spawned (one emsg serve process per domain) or external (--resolve / EMSG_RESOLVE)")
+	fl.StringVar(&f.target, "target", "embedded", "embedded (servers in this process), spawned (one emsg serve process per domain), exec (--command), container (--image) or external (--resolve / EMSG_RESOLVE)")
+	fl.StringVar(&f.command, "command", "", "exec: the command template, started once per domain ({domain} {listen} {resolve_file} {data_dir})")
+	fl.StringSliceVar(&f.images, "image", nil, "container: the image, or one per domain in order")
 	fl.StringVar(&f.shard, "shard", "", "run shard i of N (i/N); default from JOB_COMPLETION_INDEX and EMSG_SHARDS, else 0/1")
 	fl.StringVar(&f.out, "out", "load-results", "directory for results JSON, summary.md and report.html")
 	fl.StringVar(&f.progress, "progress", "auto", "auto, bars, lines or none")
-	fl.StringVar(&f.dataDir, "data-dir", "", "server data for embedded and spawned targets (default: a temporary directory, removed)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "server data for embedded, spawned and exec targets (default: a temporary directory, removed)")
 	fl.StringArrayVar(&f.thresholds, "threshold", nil, "a pass/fail rule like p99<250ms or loss==0 (repeatable); a broken one exits 1")
 	fl.StringSliceVar(&f.domains, "domains", nil, "override the scenario's domains")
 	fl.IntVar(&f.users, "users-per-domain", 0, "override the scenario's users per domain")
@@ -101,6 +108,12 @@ func runLoad(ctx context.Context, stdout, stderr io.Writer, f loadFlags) error {
 	ths, err := parseThresholds(f.thresholds)
 	if err != nil {
 		return usagef("thresholds look like p99<250ms, loss==0, dup==0, errors<=10", "%v", err)
+	}
+	switch {
+	case f.target == "exec" && f.command == "":
+		return usagef("--command './server --domain {domain} --listen {listen} --data {data_dir}'", "target exec needs a command template")
+	case f.target == "container" && len(f.images) == 0:
+		return usagef("make image builds the reference's: --image emsg-reference:dev", "target container needs an image")
 	}
 	target, cleanup, err := startTarget(f, sc)
 	if err != nil {
@@ -249,6 +262,11 @@ func parseThresholds(ss []string) ([]results.Threshold, error) {
 
 // startTarget starts or names the deployment under load.
 func startTarget(f loadFlags, sc loadgen.Scenario) (loadgen.Target, func(), error) {
+	switch {
+	case f.target == "container":
+		t, err := loadgen.StartContainers(context.Background(), f.images, sc.Domains)
+		return t, func() {}, err
+	}
 	if f.target == "external" {
 		table, err := resolve.FromEnv(os.Getenv)
 		if f.resolve != "" {
@@ -281,8 +299,10 @@ func startTarget(f loadFlags, sc loadgen.Scenario) (loadgen.Target, func(), erro
 			return nil, nil, eerr
 		}
 		t, err = loadgen.StartSpawned(exe, sc.Domains, dir, nil)
+	case "exec":
+		t, err = loadgen.StartExec(f.command, sc.Domains, dir, nil)
 	default:
-		err = fmt.Errorf("target %q: want embedded, spawned or external", f.target)
+		err = fmt.Errorf("target %q: want embedded, spawned, exec, container or external", f.target)
 	}
 	if err != nil {
 		cleanup()

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -15,26 +14,20 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-	tcnetwork "github.com/testcontainers/testcontainers-go/network"
-	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/emsg-project/emsg/internal/launch"
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reports/results"
 )
 
-// The container contract's fixed values (docs/CONTAINER.md).
+// Labels on everything a run creates.
 const (
-	contractPort = "7000/tcp"
-	dataDir      = "/data"
 	// RunLabel names the run on everything it creates: the cleanup removes
 	// by it, failed or not.
-	RunLabel = "org.emsg-project.test-run"
+	RunLabel = launch.RunLabel
 	// TestLabel marks a resource as the conformance harness's.
-	TestLabel = "org.emsg-project.test"
+	TestLabel = launch.TestLabel
 )
-
-// ErrNoDocker is returned when no Docker engine answers.
-var ErrNoDocker = errors.New("no Docker engine reachable")
 
 // containers is one container per domain on a private network, each
 // behind a proxy on this host (where the suite reaches it).
@@ -57,14 +50,11 @@ type containers struct {
 // the containers: their specs skip. Everything is labelled with the run
 // and removed by label on Close.
 func StartContainers(ctx context.Context, c Config) (Deployment, error) {
-	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
-		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true") // the reaper's image cannot be pulled offline
-	}
-	docker, err := probeDocker(ctx)
+	docker, err := launch.Docker(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pinPublishedHost(docker)
+	launch.PinPublishedHost(docker)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	x := &containers{proxies: proxies{}, cfg: c, docker: docker, run: hex.EncodeToString(b[:]), ctrs: map[string]*testcontainers.DockerContainer{}}
@@ -116,11 +106,10 @@ func (x *containers) serverTable() string {
 	return strings.Join(parts, ",")
 }
 
-// env is the environment of domain's container: the run's server
-// settings, the domain and the resolver table.
+// env is the environment of domain's container beside its domain and
+// resolver table: the run's server settings and operator key.
 func (x *containers) env(domain string) map[string]string {
 	env := x.cfg.ServerSettings()
-	env["EMSG_DOMAIN"], env["EMSG_RESOLVE"] = domain, x.serverTable()
 	if keys := x.cfg.AdminKeys(domain); keys != "" {
 		env["EMSG_ADMIN_KEYS"] = keys // the run's operator key (docs/CONTAINER.md, C13)
 	}
@@ -129,27 +118,20 @@ func (x *containers) env(domain string) map[string]string {
 
 // startDomain runs the image for domain with a labelled volume at /data.
 func (x *containers) startDomain(ctx context.Context, domain, image string) error {
-	volume := "emsg-conform-" + x.run + "-" + strings.ReplaceAll(domain, ".", "-")
-	if _, err := x.docker.VolumeCreate(ctx, client.VolumeCreateOptions{Name: volume, Labels: x.labels()}); err != nil {
-		return fmt.Errorf("container %s: volume: %w", domain, err)
-	}
-	ctr, err := testcontainers.Run(ctx, image,
-		testcontainers.WithEnv(x.env(domain)),
-		testcontainers.WithExposedPorts(contractPort),
-		testcontainers.WithLabels(x.labels()),
-		testcontainers.WithMounts(testcontainers.VolumeMount(volume, dataDir)),
-		tcnetwork.WithNetwork([]string{domain}, x.nw),
-		alsoOnBridge, // published ports stay on the default bridge: a cut off (network disconnect) keeps them
-		testcontainers.WithWaitStrategy(wait.ForHTTP("/emsg/v1/health").WithPort(contractPort).
-			WithStartupTimeout(x.cfg.Scale(healthTimeout)).WithPollInterval(50*time.Millisecond)),
-	)
+	ctr, err := launch.RunContainer(ctx, x.docker, launch.Container{
+		Image: image, Domain: domain, Resolve: x.serverTable(), Env: x.env(domain), Labels: x.labels(), Network: x.nw,
+		Volume:  "emsg-conform-" + x.run + "-" + strings.ReplaceAll(domain, ".", "-"),
+		Timeout: x.cfg.Scale(healthTimeout),
+		// Published ports stay on the default bridge: a cut off (network disconnect) keeps them.
+		Options: []testcontainers.ContainerCustomizer{alsoOnBridge},
+	})
 	if ctr != nil {
 		x.mu.Lock()
 		x.ctrs[domain] = ctr
 		x.mu.Unlock()
 	}
 	if err != nil {
-		return fmt.Errorf("container %s (%s): %w", domain, image, err)
+		return err
 	}
 	return x.pointProxy(ctx, domain, ctr)
 }
@@ -162,9 +144,9 @@ var alsoOnBridge = testcontainers.CustomizeRequestOption(func(req *testcontainer
 
 // pointProxy points domain's proxy at the container's published port.
 func (x *containers) pointProxy(ctx context.Context, domain string, ctr *testcontainers.DockerContainer) error {
-	ep, err := ctr.PortEndpoint(ctx, contractPort, "")
+	ep, err := launch.Endpoint(ctx, ctr)
 	if err != nil {
-		return fmt.Errorf("container %s: published port: %w", domain, err)
+		return fmt.Errorf("container %s: %w", domain, err)
 	}
 	x.proxies[domain].SetBackend(ep)
 	return waitHealthy(ctx, domain, ep, x.cfg.Scale(healthTimeout))
@@ -266,7 +248,7 @@ func (x *containers) Logs(domain string) string {
 	if err != nil {
 		return ""
 	}
-	return containerLogs(c)
+	return launch.ContainerLogs(c)
 }
 
 func (x *containers) Target() results.Target {
@@ -279,6 +261,6 @@ func (x *containers) Target() results.Target {
 
 // Close removes everything the run created, by its label.
 func (x *containers) Close(ctx context.Context) error {
-	err := errors.Join(x.proxies.close(), removeByLabel(ctx, x.docker, RunLabel+"="+x.run))
+	err := errors.Join(x.proxies.close(), launch.RemoveByLabel(ctx, x.docker, RunLabel+"="+x.run))
 	return errors.Join(err, x.docker.Close())
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emsg-project/emsg/internal/launch"
 	"github.com/testcontainers/testcontainers-go"
 )
 
@@ -30,7 +31,7 @@ func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	}
 	ctr, err := testcontainers.Run(ctx, x.image(0),
 		testcontainers.WithEnv(env),
-		testcontainers.WithExposedPorts(contractPort),
+		testcontainers.WithExposedPorts(launch.ContractPort),
 		testcontainers.WithLabels(x.labels()),
 		testcontainers.WithFiles(testcontainers.ContainerFile{Reader: strings.NewReader(text), ContainerFilePath: launchResolveFile, FileMode: 0o644}),
 	)
@@ -55,11 +56,11 @@ func (x *containers) containerOutcome(ctx context.Context, domain string, ctr *t
 			return nil, fmt.Errorf("launch %s: state: %w", domain, err)
 		}
 		if !st.Running && (st.Status == "exited" || st.Status == "dead") {
-			out := fmt.Sprintf("%s\n(exit status %d)", containerLogs(ctr), st.ExitCode)
+			out := fmt.Sprintf("%s\n(exit status %d)", launch.ContainerLogs(ctr), st.ExitCode)
 			_ = stop(context.Background())
 			return &Launched{Refused: true, Output: out}, nil
 		}
-		if ep, err := ctr.PortEndpoint(ctx, contractPort, ""); err == nil && healthOnce(ctx, domain, ep) {
+		if ep, err := ctr.PortEndpoint(ctx, launch.ContractPort, ""); err == nil && healthOnce(ctx, domain, ep) {
 			return &Launched{Addr: ep, stop: stop}, nil
 		}
 		select {

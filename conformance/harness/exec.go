@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/emsg-project/emsg/internal/launch"
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reports/results"
 )
@@ -83,16 +84,6 @@ func (x *execTarget) start(ctx context.Context) error {
 
 func (x *execTarget) resolveFile() string { return filepath.Join(x.dir, "resolve.conf") }
 
-// freePort finds a free loopback port for a server to listen on.
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 // Start runs the command of domain and waits until it is healthy.
 func (x *execTarget) Start(ctx context.Context, domain string) error {
 	x.mu.Lock()
@@ -100,7 +91,7 @@ func (x *execTarget) Start(ctx context.Context, domain string) error {
 	if _, ok := x.procs[domain]; ok {
 		return nil
 	}
-	listen, err := freePort()
+	listen, err := launch.FreePort()
 	if err != nil {
 		return fmt.Errorf("exec %s: %w", domain, err)
 	}
@@ -108,14 +99,12 @@ func (x *execTarget) Start(ctx context.Context, domain string) error {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return fmt.Errorf("exec %s: %w", domain, err)
 	}
-	adminKeys := x.cfg.AdminKeys(domain)
-	line := commandLine(x.cfg.Command, domain, listen, x.resolveFile(), data, adminKeys)
-	cmd := exec.Command("/bin/sh", "-c", "exec "+line)
-	cmd.Env = append(append(os.Environ(), environ(x.cfg.ServerSettings())...), "EMSG_DOMAIN="+domain, "EMSG_LISTEN="+listen, "EMSG_RESOLVE_FILE="+x.resolveFile(), "EMSG_DATA_DIR="+data,
-		"EMSG_ADMIN_KEYS="+adminKeys)
+	srv := launch.Server{Domain: domain, Listen: listen, ResolveFile: x.resolveFile(), DataDir: data,
+		AdminKeys: x.cfg.AdminKeys(domain), Settings: x.cfg.ServerSettings()}
+	cmd := srv.Command(x.cfg.Command)
 	cmd.Stdout, cmd.Stderr = x.logs[domain], x.logs[domain]
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("exec %s: %q: %w", domain, line, err)
+		return fmt.Errorf("exec %s: %q: %w", domain, srv.Expand(x.cfg.Command), err)
 	}
 	p := &process{cmd: cmd, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
@@ -136,16 +125,10 @@ func (x *execTarget) Stop(_ context.Context, domain string) error {
 	if !ok {
 		return nil
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGCONT)
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-		return nil
-	case <-time.After(x.cfg.Scale(stopGrace)):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		return fmt.Errorf("exec %s: did not stop within %v of SIGTERM; killed", domain, stopGrace)
+	if err := launch.Stop(p.cmd.Process, p.done, x.cfg.Scale(stopGrace)); err != nil {
+		return fmt.Errorf("exec %s: %w", domain, err)
 	}
+	return nil
 }
 
 func (x *execTarget) signal(domain string, sig syscall.Signal) error {

@@ -3,36 +3,11 @@ package harness
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/emsg-project/emsg/internal/launch"
 )
-
-// commandLine fills in the exec target's placeholders.
-func commandLine(template, domain, listen, resolveFile, dataDir, adminKeys string) string {
-	return strings.NewReplacer("{domain}", domain, "{listen}", listen, "{resolve_file}", resolveFile, "{data_dir}", dataDir,
-		"{admin_keys}", adminKeys).Replace(template)
-}
-
-// launchEnv is the environment of a launched process: this process's,
-// less the variables the launch decides, plus those it sets.
-func launchEnv(set map[string]string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "EMSG_RESOLVE", "EMSG_RESOLVE_FILE", "EMSG_ADMIN_KEYS", "EMSG_DOMAIN", "EMSG_LISTEN", "EMSG_DATA_DIR":
-			continue
-		}
-		env = append(env, kv)
-	}
-	for k, v := range set {
-		env = append(env, k+"="+v)
-	}
-	return env
-}
 
 // Launch runs the command template once more for spec.Domain and waits
 // until the process either answers its health check (it started) or
@@ -42,21 +17,16 @@ func (x *execTarget) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	if err != nil {
 		return nil, err
 	}
-	listen, err := freePort()
+	listen, err := launch.FreePort()
 	if err != nil {
 		return nil, fmt.Errorf("launch %s: %w", spec.Domain, err)
 	}
-	set := map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_LISTEN": listen, "EMSG_RESOLVE_FILE": file, "EMSG_DATA_DIR": data}
-	if spec.Resolve != "" {
-		set["EMSG_RESOLVE"] = spec.Resolve
-	}
-	line := commandLine(x.cfg.Command, spec.Domain, listen, file, data, "")
-	cmd := exec.Command("/bin/sh", "-c", "exec "+line)
-	cmd.Env = launchEnv(set)
+	srv := launch.Server{Domain: spec.Domain, Listen: listen, ResolveFile: file, DataDir: data, Resolve: spec.Resolve}
+	cmd := srv.Command(x.cfg.Command)
 	out := &logBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("launch %s: %q: %w", spec.Domain, line, err)
+		return nil, fmt.Errorf("launch %s: %q: %w", spec.Domain, srv.Expand(x.cfg.Command), err)
 	}
 	p := &process{cmd: cmd, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()

@@ -38,7 +38,7 @@ func lineChart(title, xlabel, ylabel string, logY bool, ss ...series) (string, e
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
-	palette := []color.RGBA{{R: 0x1f, G: 0x77, B: 0xb4, A: 255}, {R: 0xd6, G: 0x27, B: 0x28, A: 255}, {R: 0x2c, G: 0xa0, B: 0x2c, A: 255}, {R: 0xff, G: 0x7f, B: 0x0e, A: 255}}
+	palette := []color.RGBA{{R: 0x1f, G: 0x77, B: 0xb4, A: 255}, {R: 0xd6, G: 0x27, B: 0x28, A: 255}, {R: 0x2c, G: 0xa0, B: 0x2c, A: 255}, {R: 0xff, G: 0x7f, B: 0x0e, A: 255}, {R: 0x94, G: 0x67, B: 0xbd, A: 255}}
 	for i, s := range ss {
 		if len(s.xy) == 0 {
 			continue
@@ -80,6 +80,21 @@ func svg(p *plot.Plot) (out string, err error) {
 	return b.String(), nil
 }
 
+// cumulative is h's cumulative distribution in percent, by latency in ms.
+func cumulative(h *Histogram) plotter.XYs {
+	var out plotter.XYs
+	upper, count := h.Bars()
+	var total, cum int64
+	for _, c := range count {
+		total += c
+	}
+	for i := range upper {
+		cum += count[i]
+		out = append(out, plotter.XY{X: float64(upper[i].Microseconds()) / 1000, Y: 100 * float64(cum) / float64(total)})
+	}
+	return out
+}
+
 // charts draws every chart of the HTML report, in order.
 func charts(r *Results) ([]string, error) {
 	var p50, p99, sent, arrived, online plotter.XYs
@@ -93,28 +108,24 @@ func charts(r *Results) ([]string, error) {
 		arrived = append(arrived, plotter.XY{X: x, Y: float64(b.Arrived)})
 		online = append(online, plotter.XY{X: x, Y: float64(b.Online)})
 	}
-	var dist plotter.XYs
-	upper, count := r.Total().Bars()
-	var total, cum int64
-	for _, c := range count {
-		total += c
-	}
-	for i := range upper {
-		cum += count[i]
-		dist = append(dist, plotter.XY{X: float64(upper[i].Microseconds()) / 1000, Y: 100 * float64(cum) / float64(total)})
+	dists := []series{{"all classes", cumulative(r.Total())}}
+	for _, c := range sortedKeys(r.Latency) {
+		if r.Latency[c].Count() > 0 {
+			dists = append(dists, series{c, cumulative(r.Latency[c])})
+		}
 	}
 	specs := []func() (string, error){
 		func() (string, error) {
 			return lineChart("Latency from intended send time, by send second", "second", "ms", true, series{"p50", p50}, series{"p99", p99})
 		},
 		func() (string, error) {
-			return lineChart("Throughput", "second", "messages/s", false, series{"accepted (by intended second)", sent}, series{"delivered (by arrival second)", arrived})
+			return lineChart("Throughput", "second", "deliveries/s", false, series{"accepted (by intended second)", sent}, series{"delivered (by arrival second)", arrived})
 		},
 		func() (string, error) {
 			return lineChart("Users online", "second", "users", false, series{"online", online})
 		},
 		func() (string, error) {
-			return lineChart("Latency distribution (cumulative)", "ms", "% of deliveries", false, series{"all classes", dist})
+			return lineChart("Latency distribution (cumulative), by class", "ms", "% of deliveries", false, dists...)
 		},
 	}
 	if len(r.Steps) > 0 {

@@ -7,10 +7,13 @@
 //
 // Latencies are HdrHistograms ([Histogram]) that add count by count, so the
 // percentiles of a merged run are the true global percentiles, not an
-// average of the shards' percentiles. The delivery ledger is kept as lists
-// of message indices (every shard computes the same schedule, so an index
-// names the same message everywhere): the shard that sent a message lists
-// it as sent, the shard that holds the recipient lists it as delivered,
+// average of the shards' percentiles. The delivery ledger is kept, by
+// class, as lists of delivery numbers: one per message and recipient, so
+// a group post to n other members is n deliveries (every shard computes
+// the same schedule, so a number names the same delivery everywhere).
+// The shard that sent a message lists its deliveries as sent, the shard
+// that holds a recipient lists that recipient's delivery as delivered,
 // and [Merge] matches the two. [Results.Finish] turns the lists into the
-// [Ledger] totals: delivered exactly once, lost, duplicated, expired.
+// [Ledger] totals, by class and in all: delivered exactly once, lost,
+// duplicated, expired.
 package results

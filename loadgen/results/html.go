@@ -38,9 +38,21 @@ func WriteHTML(w io.Writer, r *Results, broken error) error {
 		}
 		rows = append(rows, row{c, h.Count(), ms(h.Quantile(.5)), ms(h.Quantile(.9)), ms(h.Quantile(.99)), ms(h.Quantile(.999)), ms(h.Max())})
 	}
+	type ledgerRow struct {
+		Class    string
+		Messages int64
+		L        Ledger
+	}
+	var ledgers []ledgerRow
+	var all int64
+	for _, c := range sortedKeys(r.Ledgers) {
+		ledgers = append(ledgers, ledgerRow{c, r.Messages[c], r.Ledgers[c]})
+		all += r.Messages[c]
+	}
+	ledgers = append(ledgers, ledgerRow{"all", all, r.Ledger})
 	l := r.Ledger
 	data := map[string]any{
-		"R": r, "Rows": rows, "Charts": inline, "Clean": l.Clean() && broken == nil,
+		"R": r, "Rows": rows, "Ledgers": ledgers, "Charts": inline, "Clean": l.Clean() && broken == nil,
 		"Verdict": Verdict(r, broken), "Throughput": fmt.Sprintf("%.1f", r.Throughput()),
 		"Seal": r.Crypto.PerSeal().String(), "Open": r.Crypto.PerOpen().String(),
 	}
@@ -69,8 +81,10 @@ figure{margin:1em 0}svg{max-width:100%;height:auto}
 <p class="verdict {{if .Clean}}pass{{else}}fail{{end}}">{{.Verdict}}</p>
 <p>Target {{.R.Target}}, shards {{range .R.Shards}}{{.}} {{end}}· seed <code>{{.R.Seed}}</code> · {{.R.Users}} users driven · started {{.R.Started.UTC.Format "2006-01-02 15:04:05Z"}} · {{printf "%.0f" .R.Elapsed}} s</p>
 <h2>Delivery ledger</h2>
-<table><tr><th>scheduled</th><th>accepted</th><th>refused</th><th>delivered once</th><th>lost</th><th>duplicated</th><th>expired</th><th>unacknowledged but delivered</th></tr>
-<tr><td>{{.R.Ledger.Scheduled}}</td><td>{{.R.Ledger.Sent}}</td><td>{{.R.Ledger.Refused}}</td><td>{{.R.Ledger.Delivered}}</td><td>{{.R.Ledger.Lost}}</td><td>{{.R.Ledger.Duplicated}}</td><td>{{.R.Ledger.Expired}}</td><td>{{.R.Ledger.Unacked}}</td></tr></table>
+<p>In deliveries: one per message and recipient (a group post to n other members is n deliveries).</p>
+<table><tr><th>class</th><th>messages accepted</th><th>scheduled</th><th>accepted</th><th>refused</th><th>delivered once</th><th>lost</th><th>duplicated</th><th>expired</th><th>unacknowledged but delivered</th></tr>
+{{range .Ledgers}}<tr><td>{{.Class}}</td><td>{{.Messages}}</td><td>{{.L.Scheduled}}</td><td>{{.L.Sent}}</td><td>{{.L.Refused}}</td><td>{{.L.Delivered}}</td><td>{{.L.Lost}}</td><td>{{.L.Duplicated}}</td><td>{{.L.Expired}}</td><td>{{.L.Unacked}}</td></tr>
+{{end}}</table>
 <h2>Latency from the intended send time</h2>
 <table><tr><th>class</th><th>deliveries</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>
 {{range .Rows}}<tr><td>{{.Class}}</td><td>{{.N}}</td><td>{{.P50}}</td><td>{{.P90}}</td><td>{{.P99}}</td><td>{{.P999}}</td><td>{{.Max}}</td></tr>

@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,19 +18,9 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 	fmt.Fprintf(&b, "%s\n\n", Verdict(r, broken))
 	fmt.Fprintf(&b, "Target %s, shards %s, seed `%s`, %d users driven, started %s, %.0f s.\n\n",
 		r.Target, strings.Join(r.Shards, " "), r.Seed, r.Users, r.Started.UTC().Format(time.RFC3339), float64(r.Elapsed))
-	l := r.Ledger
-	b.WriteString("## Delivery ledger\n\n| scheduled | accepted | refused | delivered once | lost | duplicated | expired | unacknowledged but delivered |\n|---|---|---|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", l.Scheduled, l.Sent, l.Refused, l.Delivered, l.Lost, l.Duplicated, l.Expired, l.Unacked)
-	fmt.Fprintf(&b, "Stream replays after reconnects (allowed, deduplicated): %d. Envelopes of no scheduled message: %d.\n\n", r.Replayed, r.Stray)
+	writeLedger(&b, r)
 	b.WriteString("## Latency from the intended send time\n\n| class | deliveries | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|\n")
-	classes := slices.Sorted(func(yield func(string) bool) {
-		for c := range r.Latency {
-			if !yield(c) {
-				return
-			}
-		}
-	})
-	for _, c := range append(classes, "all") {
+	for _, c := range append(sortedKeys(r.Latency), "all") {
 		h := r.Latency[c]
 		if c == "all" {
 			h = r.Total()
@@ -37,6 +28,7 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s |\n", c, h.Count(), ms(h.Quantile(.5)), ms(h.Quantile(.9)), ms(h.Quantile(.99)), ms(h.Quantile(.999)), ms(h.Max()))
 	}
 	fmt.Fprintf(&b, "\nThroughput: %.1f deliveries/s on average over the run. Connections opened: %d; logins: %d.\n\n", r.Throughput(), r.Connections, r.Logins)
+	writeGroupsAndSessions(&b, r)
 	if len(r.Steps) > 0 {
 		b.WriteString("## Knee search\n\n| rate/s | p99 | loss | SLO | verdict |\n|---|---|---|---|---|\n")
 		for _, s := range r.Steps {
@@ -52,8 +44,7 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 		fmt.Fprintf(&b, "\n**Knee: %.0f messages/s** (the highest rate whose step, and every step below, held the SLO).\n\n", r.Knee)
 	}
 	writeErrors(&b, r)
-	fmt.Fprintf(&b, "## Cost\n\nCrypto: %d envelopes sealed at %s each (sign, encrypt, two sealed boxes; wall time in a sealer, so an upper bound on CPU), %d opened and verified at %s each.\n\n",
-		r.Crypto.Sealed, r.Crypto.PerSeal(), r.Crypto.Opened, r.Crypto.PerOpen())
+	writeCrypto(&b, r)
 	sim := r.Simulator
 	fmt.Fprintf(&b, "Simulator: %d users connected at once, %.1f KB of Go memory each (heap and stacks after setup), %.1f s CPU, peak RSS %.1f MB.\n\n",
 		sim.Connected, float64(sim.PerUser())/1024, sim.CPUSeconds, float64(sim.MaxRSS)/1e6)
@@ -65,6 +56,59 @@ func WriteMarkdown(w io.Writer, r *Results, broken error) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeLedger writes the ledger in all and by class, in deliveries.
+func writeLedger(b *strings.Builder, r *Results) {
+	b.WriteString("## Delivery ledger\n\nEvery figure counts deliveries, one per message and recipient: a group post to n other members is n deliveries.\n\n")
+	b.WriteString("| class | messages accepted | scheduled | accepted | refused | delivered once | lost | duplicated | expired | unacknowledged but delivered |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	row := func(name string, msgs int64, l Ledger) {
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", name, msgs, l.Scheduled, l.Sent, l.Refused, l.Delivered, l.Lost, l.Duplicated, l.Expired, l.Unacked)
+	}
+	var all int64
+	for _, c := range sortedKeys(r.Ledgers) {
+		row(c, r.Messages[c], r.Ledgers[c])
+		all += r.Messages[c]
+	}
+	row("all", all, r.Ledger)
+	fmt.Fprintf(b, "\nStream replays after reconnects (allowed, deduplicated): %d. Session envelopes that came on the socket and again by federation (allowed, deduplicated on (from, id)): %d. Envelopes of no scheduled delivery: %d.\n\n", r.Replayed, r.Redelivered, r.Stray)
+}
+
+// writeGroupsAndSessions describes the groups and how session messages
+// travelled, when the run had any.
+func writeGroupsAndSessions(b *strings.Builder, r *Results) {
+	if g := r.Groups; g.Count > 0 {
+		fmt.Fprintf(b, "## Groups\n\n%d groups, %d memberships in all (owners included), the largest of %d members; the busiest user is in %d groups. Setup: %d created, %d invitations sent, %d joins confirmed.\n\n",
+			g.Count, g.Memberships, g.Largest, g.MostGroups, g.Created, g.Invited, g.Joined)
+	}
+	if s := r.Sessions; s != (Sessions{}) {
+		fmt.Fprintf(b, "## Sessions\n\nPeers opened %d session sockets at the initiators' servers. Initiator → peer: %d envelopes arrived on the socket, %d by federation (no socket open yet, or a fallback). Peer → initiator: %d sent on the socket, %d through the peer's own server (no socket open).\n\n",
+			s.Opened, s.OnSocket, s.ByFederation, s.SentOnSocket, s.SentByFallback)
+	}
+}
+
+// writeCrypto writes the simulator's crypto cost, in all and by class.
+func writeCrypto(b *strings.Builder, r *Results) {
+	c := r.Crypto
+	fmt.Fprintf(b, "## Cost\n\nCrypto (wall time in a sealer or a stream reader, so an upper bound on CPU): %d envelopes sealed at %s each (sign, encrypt, one sealed box per reader: %s per box), %d opened and verified at %s each.\n\n",
+		c.Sealed, c.PerSeal(), c.PerBox(), c.Opened, c.PerOpen())
+	if len(c.ByClass) > 0 {
+		b.WriteString("| class | sealed | seal each | boxes per envelope | per box | opened | open each |\n|---|---|---|---|---|---|---|\n")
+		for _, name := range sortedKeys(c.ByClass) {
+			k := c.ByClass[name]
+			boxes := 0.0
+			if k.Sealed > 0 {
+				boxes = float64(k.Boxes) / float64(k.Sealed)
+			}
+			fmt.Fprintf(b, "| %s | %d | %s | %.1f | %s | %d | %s |\n", name, k.Sealed, k.PerSeal(), boxes, k.PerBox(), k.Opened, k.PerOpen())
+		}
+		b.WriteString("\n")
+	}
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 func writeErrors(b *strings.Builder, r *Results) {
@@ -92,11 +136,11 @@ func Verdict(r *Results, broken error) string {
 	}
 	switch {
 	case l.Lost > 0 || l.Duplicated > 0:
-		return fmt.Sprintf("**FAIL: %d messages LOST, %d DUPLICATED** out of %d accepted.", l.Lost, l.Duplicated, l.Sent)
+		return fmt.Sprintf("**FAIL: %d deliveries LOST, %d DUPLICATED** out of %d accepted.", l.Lost, l.Duplicated, l.Sent)
 	case broken != nil:
 		return "**FAIL: " + strings.ReplaceAll(broken.Error(), "\n", "; ") + "**"
 	default:
-		return fmt.Sprintf("**PASS: all %d accepted messages delivered exactly once**; p99 %s.", l.Sent, ms(r.Total().Quantile(.99)))
+		return fmt.Sprintf("**PASS: all %d accepted deliveries made exactly once**; p99 %s.", l.Sent, ms(r.Total().Quantile(.99)))
 	}
 }
 

@@ -44,13 +44,17 @@ func (r *Results) add(p *Results) {
 		r.Started = p.Started
 	}
 	r.Elapsed = max(r.Elapsed, p.Elapsed)
-	r.Scheduled = append(r.Scheduled, p.Scheduled...)
-	r.Sent = append(r.Sent, p.Sent...)
-	r.Delivered = append(r.Delivered, p.Delivered...)
-	r.Duplicated = append(r.Duplicated, p.Duplicated...)
-	r.Expired = append(r.Expired, p.Expired...)
+	for c, d := range p.Deliveries {
+		r.Class(c).add(d)
+	}
+	for c, n := range p.Messages {
+		r.Messages[c] += n
+	}
 	r.Replayed += p.Replayed
 	r.Stray += p.Stray
+	r.Redelivered += p.Redelivered
+	r.Sessions.Add(p.Sessions)
+	r.Groups.Add(p.Groups)
 	for c, h := range p.Latency {
 		if r.Latency[c] == nil {
 			r.Latency[c] = NewHistogram()
@@ -64,10 +68,15 @@ func (r *Results) add(p *Results) {
 	for c, n := range p.Errors {
 		r.Errors[c] += n
 	}
-	r.Crypto.Sealed += p.Crypto.Sealed
-	r.Crypto.SealNanos += p.Crypto.SealNanos
-	r.Crypto.Opened += p.Crypto.Opened
-	r.Crypto.OpenNanos += p.Crypto.OpenNanos
+	r.Crypto.Add(p.Crypto.Cost)
+	for c, cost := range p.Crypto.ByClass {
+		if r.Crypto.ByClass == nil {
+			r.Crypto.ByClass = map[string]Cost{}
+		}
+		sum := r.Crypto.ByClass[c]
+		sum.Add(cost)
+		r.Crypto.ByClass[c] = sum
+	}
 	r.Servers = append(r.Servers, p.Servers...)
 	r.Simulator.Connected += p.Simulator.Connected
 	r.Simulator.MemoryBytes += p.Simulator.MemoryBytes

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// FormatVersion is the version of the results file format.
-const FormatVersion = 1
+// FormatVersion is the version of the results file format: 2 keeps the
+// ledger's lists by class, in deliveries (one per message and recipient).
+const FormatVersion = 2
 
 // Kind is the "kind" of load results documents, beside "conformance".
 const Kind = "load"
@@ -28,14 +29,16 @@ type Results struct {
 	Started  time.Time       `json:"started"`
 	Elapsed  Seconds         `json:"elapsed"` // wall time of the schedule and drain
 
-	// The ledger's raw material: message indices of the schedule.
-	Scheduled  []uint32 `json:"scheduled"`  // messages this shard was to send
-	Sent       []uint32 `json:"sent"`       // accepted by the sender's server (202)
-	Delivered  []uint32 `json:"delivered"`  // arrived at the recipient, first time
-	Duplicated []uint32 `json:"duplicated"` // arrived again under a new stream seq
-	Expired    []uint32 `json:"expired"`    // an expired receipt came back
-	Replayed   int64    `json:"replayed"`   // events replayed under the same seq after a reconnect (allowed)
-	Stray      int64    `json:"stray"`      // envelopes of no scheduled message
+	// The ledger's raw material, by class: delivery numbers of the
+	// schedule, one per message and recipient (a group post to n other
+	// members is n deliveries), the same in every shard.
+	Deliveries  map[string]*Deliveries `json:"deliveries"`
+	Messages    map[string]int64       `json:"messages"`    // messages accepted, by class (a group post once)
+	Replayed    int64                  `json:"replayed"`    // events replayed under the same seq after a reconnect (allowed)
+	Stray       int64                  `json:"stray"`       // envelopes of no scheduled delivery
+	Redelivered int64                  `json:"redelivered"` // session envelopes that came once on the session socket and once more by federation (allowed: SESS-FALLBACK-01)
+	Sessions    Sessions               `json:"sessions"`
+	Groups      Groups                 `json:"groups"`
 
 	Latency  map[string]*Histogram `json:"latency"` // by class, from the intended send time
 	Timeline []Bucket              `json:"timeline"`
@@ -50,8 +53,9 @@ type Results struct {
 	Steps       []Step         `json:"steps,omitempty"` // the knee search's stages
 	Notes       []string       `json:"notes,omitempty"`
 
-	Ledger Ledger  `json:"ledger"` // computed by Finish
-	Knee   float64 `json:"knee,omitempty"`
+	Ledger  Ledger            `json:"ledger"`  // all classes, computed by Finish
+	Ledgers map[string]Ledger `json:"ledgers"` // by class, computed by Finish
+	Knee    float64           `json:"knee,omitempty"`
 }
 
 // Seconds is a duration stored as seconds.
@@ -60,9 +64,9 @@ type Seconds float64
 // D returns s as a time.Duration.
 func (s Seconds) D() time.Duration { return time.Duration(float64(s) * float64(time.Second)) }
 
-// Bucket is one second of the run: messages by intended send time (sent,
-// delivered, and their latencies) and by arrival time (arrived), and the
-// users online at its end.
+// Bucket is one second of the run: deliveries by intended send time
+// (accepted, delivered, and their latencies) and by arrival time
+// (arrived), and the users online at its end.
 type Bucket struct {
 	Second    int        `json:"t"`
 	Sent      int64      `json:"sent"`
@@ -72,28 +76,96 @@ type Bucket struct {
 	Latency   *Histogram `json:"latency"`
 }
 
-// Crypto is the sealing cost: how many envelopes and the CPU time spent.
+// Crypto is the simulator's crypto cost, in all and by class.
 type Crypto struct {
-	Sealed    int64 `json:"sealed"`
-	SealNanos int64 `json:"seal_nanos"`
-	OpenNanos int64 `json:"open_nanos"`
-	Opened    int64 `json:"opened"`
+	Cost
+	ByClass map[string]Cost `json:"by_class,omitempty"`
 }
 
-// PerSeal is the mean CPU time of sealing one envelope.
-func (c Crypto) PerSeal() time.Duration {
+// Cost is what sealing and opening envelopes took: how many envelopes,
+// how many wrapped keys (one sealed box per reader, the sender included:
+// a group post wraps one per member) and the time spent.
+type Cost struct {
+	Sealed    int64 `json:"sealed"`
+	SealNanos int64 `json:"seal_nanos"`
+	Boxes     int64 `json:"boxes"`
+	Opened    int64 `json:"opened"`
+	OpenNanos int64 `json:"open_nanos"`
+}
+
+// Add adds o to c.
+func (c *Cost) Add(o Cost) {
+	c.Sealed += o.Sealed
+	c.SealNanos += o.SealNanos
+	c.Boxes += o.Boxes
+	c.Opened += o.Opened
+	c.OpenNanos += o.OpenNanos
+}
+
+// PerSeal is the mean time of sealing one envelope.
+func (c Cost) PerSeal() time.Duration {
 	if c.Sealed == 0 {
 		return 0
 	}
 	return time.Duration(c.SealNanos / c.Sealed)
 }
 
-// PerOpen is the mean CPU time of opening and verifying one envelope.
-func (c Crypto) PerOpen() time.Duration {
+// PerBox is the mean sealing time per wrapped key.
+func (c Cost) PerBox() time.Duration {
+	if c.Boxes == 0 {
+		return 0
+	}
+	return time.Duration(c.SealNanos / c.Boxes)
+}
+
+// PerOpen is the mean time of opening and verifying one envelope.
+func (c Cost) PerOpen() time.Duration {
 	if c.Opened == 0 {
 		return 0
 	}
 	return time.Duration(c.OpenNanos / c.Opened)
+}
+
+// Sessions counts how session-class messages travelled: the peer's
+// sockets opened at the initiators' servers, the initiator's envelopes
+// that arrived on a socket or by federation, and the peer's envelopes
+// sent on its socket or, without one, through its own server.
+type Sessions struct {
+	Opened         int64 `json:"sockets_opened"`
+	OnSocket       int64 `json:"delivered_on_socket"`
+	ByFederation   int64 `json:"delivered_by_federation"`
+	SentOnSocket   int64 `json:"sent_on_socket"`
+	SentByFallback int64 `json:"sent_by_fallback"`
+}
+
+// Add adds o to s.
+func (s *Sessions) Add(o Sessions) {
+	s.Opened += o.Opened
+	s.OnSocket += o.OnSocket
+	s.ByFederation += o.ByFederation
+	s.SentOnSocket += o.SentOnSocket
+	s.SentByFallback += o.SentByFallback
+}
+
+// Groups describes the run's groups (the same in every shard) and counts
+// what the shard did to build them: groups created, invitations sent,
+// joins made and confirmed.
+type Groups struct {
+	Count       int `json:"count"`       // groups in the scenario
+	Memberships int `json:"memberships"` // members of all groups, owners included
+	Largest     int `json:"largest"`     // members of the largest group
+	MostGroups  int `json:"most_groups"` // groups of the user in the most
+	Created     int `json:"created"`     // by this shard (all shards, merged)
+	Invited     int `json:"invited"`     // invitations sent
+	Joined      int `json:"joined"`      // joins confirmed by the host's event
+}
+
+// Add adds o's counts to g (the description is every shard's).
+func (g *Groups) Add(o Groups) {
+	g.Count, g.Memberships, g.Largest, g.MostGroups = o.Count, o.Memberships, o.Largest, o.MostGroups
+	g.Created += o.Created
+	g.Invited += o.Invited
+	g.Joined += o.Joined
 }
 
 // Simulator is the simulator's own footprint: its peak of connected
@@ -114,7 +186,9 @@ func (s Simulator) PerUser() int64 {
 	return s.MemoryBytes / s.Connected
 }
 
-// Process is the resource use of a server process the run spawned.
+// Process is the resource use of a server the run started: CPU time and
+// peak resident memory (for a process, its VmHWM; for a container, the
+// largest sample of its working set).
 type Process struct {
 	Name       string  `json:"name"`
 	CPUSeconds float64 `json:"cpu_seconds"`
@@ -134,7 +208,9 @@ type Step struct {
 	Ran    bool    `json:"ran"` // false for steps after an early stop
 }
 
-// Ledger is the exactly-once accounting of a run, per recipient.
+// Ledger is the exactly-once accounting of a run, per recipient: every
+// figure counts deliveries (a message to one recipient), so a group post
+// to n other members counts n times.
 type Ledger struct {
 	Scheduled  int `json:"scheduled"`
 	Sent       int `json:"sent"`       // accepted
@@ -149,23 +225,73 @@ type Ledger struct {
 // Clean reports whether nothing was lost or duplicated.
 func (l Ledger) Clean() bool { return l.Lost == 0 && l.Duplicated == 0 }
 
-// New returns empty results for one shard.
-func New() *Results {
-	return &Results{Kind: Kind, Format: FormatVersion, Latency: map[string]*Histogram{}, Errors: map[string]int{}}
+// Add adds o to l.
+func (l *Ledger) Add(o Ledger) {
+	l.Scheduled += o.Scheduled
+	l.Sent += o.Sent
+	l.Refused += o.Refused
+	l.Delivered += o.Delivered
+	l.Lost += o.Lost
+	l.Duplicated += o.Duplicated
+	l.Expired += o.Expired
+	l.Unacked += o.Unacked
 }
 
-// Finish sorts the index lists and computes the ledger, the totals of the
-// timeline and the knee.
-func (r *Results) Finish() {
-	for _, l := range []*[]uint32{&r.Scheduled, &r.Sent, &r.Delivered, &r.Duplicated, &r.Expired} {
-		slices.Sort(*l)
+// Deliveries is the ledger's raw material of one class: the delivery
+// numbers a shard was to send, sent, received once, received again.
+type Deliveries struct {
+	Scheduled  []uint32 `json:"scheduled"`  // this shard was to send
+	Sent       []uint32 `json:"sent"`       // accepted by the sender's server (202)
+	Delivered  []uint32 `json:"delivered"`  // arrived at the recipient, first time
+	Duplicated []uint32 `json:"duplicated"` // arrived again on the same path (a new stream seq)
+	Expired    []uint32 `json:"expired"`    // an expired receipt came back
+}
+
+// lists returns d's lists, for sorting and merging.
+func (d *Deliveries) lists() []*[]uint32 {
+	return []*[]uint32{&d.Scheduled, &d.Sent, &d.Delivered, &d.Duplicated, &d.Expired}
+}
+
+// add appends o's lists to d's.
+func (d *Deliveries) add(o *Deliveries) {
+	for i, l := range o.lists() {
+		*d.lists()[i] = append(*d.lists()[i], *l...)
 	}
-	r.Ledger = computeLedger(r)
+}
+
+// New returns empty results for one shard.
+func New() *Results {
+	return &Results{Kind: Kind, Format: FormatVersion, Latency: map[string]*Histogram{}, Errors: map[string]int{},
+		Deliveries: map[string]*Deliveries{}, Messages: map[string]int64{}, Ledgers: map[string]Ledger{}}
+}
+
+// Class returns the lists of class c, creating them.
+func (r *Results) Class(c string) *Deliveries {
+	d := r.Deliveries[c]
+	if d == nil {
+		d = &Deliveries{}
+		r.Deliveries[c] = d
+	}
+	return d
+}
+
+// Finish sorts the lists and computes the ledgers (by class and in all),
+// and the knee.
+func (r *Results) Finish() {
+	r.Ledger, r.Ledgers = Ledger{}, map[string]Ledger{}
+	for c, d := range r.Deliveries {
+		for _, l := range d.lists() {
+			slices.Sort(*l)
+		}
+		l := computeLedger(d)
+		r.Ledgers[c] = l
+		r.Ledger.Add(l)
+	}
 	r.computeSteps()
 }
 
 // computeLedger matches what was sent with what arrived.
-func computeLedger(r *Results) Ledger {
+func computeLedger(r *Deliveries) Ledger {
 	arrivals := map[uint32]int{}
 	for _, i := range r.Delivered {
 		arrivals[i]++

@@ -14,7 +14,8 @@ import (
 func shardOf(shard string, sent, delivered []uint32, lat ...time.Duration) *Results {
 	r := New()
 	r.Seed, r.Scenario, r.Shards = "s", json.RawMessage(`{"name":"t"}`), []string{shard}
-	r.Scheduled, r.Sent, r.Delivered = sent, sent, delivered
+	d := r.Class("cross_domain")
+	d.Scheduled, d.Sent, d.Delivered = sent, sent, delivered
 	r.Latency["cross_domain"] = NewHistogram()
 	b := Bucket{Second: 0, Latency: NewHistogram(), Sent: int64(len(sent)), Delivered: int64(len(delivered))}
 	for _, d := range lat {
@@ -44,6 +45,9 @@ func TestMergeMatchesAcrossShards(t *testing.T) {
 	}
 	if p := m.Total().Quantile(0.5); p < 900*time.Millisecond || p > 1100*time.Millisecond {
 		t.Errorf("merged p50 %v, want about 1s (the median of all five)", p)
+	}
+	if l := m.Ledgers["cross_domain"]; l != want {
+		t.Errorf("got the class's ledger %+v, want %+v", l, want)
 	}
 	if _, err := Merge(a, a); err == nil {
 		t.Errorf("merging a shard with itself: got no error")
@@ -90,13 +94,18 @@ func TestThresholds(t *testing.T) {
 		parseOK    bool
 		breaksHere bool
 	}{
-		{"p99<250ms", true, false}, // 100 ms is under
-		{"p99<50ms", true, true},   // 100 ms is over
-		{"loss==0", true, true},    // one message lost
-		{"dup==0", true, false},    // none duplicated
-		{"errors<=3", true, false}, // none
-		{"p99<", false, false},     // no value
-		{"speed>1", false, false},  // unknown metric
+		{"p99<250ms", true, false},              // 100 ms is under
+		{"p99<50ms", true, true},                // 100 ms is over
+		{"loss==0", true, true},                 // one message lost
+		{"dup==0", true, false},                 // none duplicated
+		{"errors<=3", true, false},              // none
+		{"p99<", false, false},                  // no value
+		{"speed>1", false, false},               // unknown metric
+		{"cross_domain.p99<50ms", true, true},   // a class's latency
+		{"cross_domain.loss==0", true, true},    // a class's ledger
+		{"group.p99<1ms", true, false},          // a class without deliveries: 0
+		{"cross_domain.errors<1", false, false}, // errors are not by class
+		{".p99<1s", false, false},               // no class
 	}
 	for _, tt := range tests {
 		th, err := ParseThreshold(tt.text)
@@ -156,5 +165,33 @@ func TestDiff(t *testing.T) {
 		if err != nil || got != tt.regressed {
 			t.Errorf("%s: got regressed %v (%v), want %v\n%s", tt.name, got, err, tt.regressed, b.String())
 		}
+	}
+}
+
+// TestLedgerByClass: each class keeps its own ledger, the total adds
+// them, and a merge matches a delivery sent by one shard with its arrival
+// at another within its class (a group post's deliveries count one by
+// one).
+func TestLedgerByClass(t *testing.T) {
+	a := shardOf("0/2", []uint32{0, 1}, []uint32{0, 1})
+	g := a.Class("group")
+	g.Scheduled, g.Sent, g.Delivered = []uint32{2, 3, 4}, []uint32{2, 3, 4}, []uint32{2}
+	a.Messages["group"] = 1
+	b := shardOf("1/2", nil, nil)
+	b.Class("group").Delivered = []uint32{3}
+	b.Class("group").Duplicated = []uint32{3}
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGroup := Ledger{Scheduled: 3, Sent: 3, Delivered: 1, Lost: 1, Duplicated: 1}
+	if got := m.Ledgers["group"]; got != wantGroup {
+		t.Errorf("group ledger %+v, want %+v", got, wantGroup)
+	}
+	if got := m.Ledger; got.Sent != 5 || got.Delivered != 3 || got.Lost != 1 || got.Duplicated != 1 {
+		t.Errorf("total ledger %+v, want the classes added", got)
+	}
+	if m.Messages["group"] != 1 {
+		t.Errorf("group messages %d, want 1", m.Messages["group"])
 	}
 }

@@ -10,8 +10,10 @@ import (
 )
 
 // Threshold is a pass/fail rule on a run, written like `p99<250ms`,
-// `loss==0`, `dup==0`, `errors<=10` or `throughput>=500`. Thresholds set
-// `emsg load`'s exit code, so CI can gate on a capacity regression.
+// `loss==0`, `dup==0`, `errors<=10` or `throughput>=500`; a latency or
+// ledger metric prefixed by a class applies to that class only, like
+// `group.p99<1s` or `session.loss==0`. Thresholds set `emsg load`'s exit
+// code, so CI can gate on a capacity regression.
 type Threshold struct {
 	Text   string
 	metric string
@@ -36,14 +38,46 @@ var metrics = map[string]func(r *Results) float64{
 	"knee":       func(r *Results) float64 { return r.Knee },
 }
 
+// classMetrics are the metrics a class prefix may qualify.
+var classMetrics = map[string]func(r *Results, class string) float64{
+	"p50":     func(r *Results, c string) float64 { return r.classLatency(c).Quantile(0.50).Seconds() },
+	"p90":     func(r *Results, c string) float64 { return r.classLatency(c).Quantile(0.90).Seconds() },
+	"p99":     func(r *Results, c string) float64 { return r.classLatency(c).Quantile(0.99).Seconds() },
+	"p999":    func(r *Results, c string) float64 { return r.classLatency(c).Quantile(0.999).Seconds() },
+	"max":     func(r *Results, c string) float64 { return r.classLatency(c).Max().Seconds() },
+	"loss":    func(r *Results, c string) float64 { return float64(r.Ledgers[c].Lost) },
+	"dup":     func(r *Results, c string) float64 { return float64(r.Ledgers[c].Duplicated) },
+	"refused": func(r *Results, c string) float64 { return float64(r.Ledgers[c].Refused) },
+}
+
+// classLatency is class c's histogram (empty when the run has none).
+func (r *Results) classLatency(c string) *Histogram {
+	if h := r.Latency[c]; h != nil {
+		return h
+	}
+	return NewHistogram()
+}
+
+// metric returns the function of a metric name, class-qualified or not.
+func metric(name string) func(*Results) float64 {
+	if f := metrics[name]; f != nil {
+		return f
+	}
+	class, m, ok := strings.Cut(name, ".")
+	if f := classMetrics[m]; ok && f != nil && class != "" {
+		return func(r *Results) float64 { return f(r, class) }
+	}
+	return nil
+}
+
 // ParseThreshold reads one threshold.
 func ParseThreshold(s string) (Threshold, error) {
 	m := thresholdRE.FindStringSubmatch(s)
 	if m == nil {
 		return Threshold{}, fmt.Errorf("threshold %q: want metric, operator, value, like p99<250ms or loss==0", s)
 	}
-	if metrics[m[1]] == nil {
-		return Threshold{}, fmt.Errorf("threshold %q: unknown metric %q (p50, p90, p99, p999, max, loss, dup, refused, errors, throughput, knee)", s, m[1])
+	if metric(m[1]) == nil {
+		return Threshold{}, fmt.Errorf("threshold %q: unknown metric %q (p50, p90, p99, p999, max, loss, dup, refused, errors, throughput, knee; or a class and one of the latencies, loss, dup or refused, like group.p99)", s, m[1])
 	}
 	v, err := strconv.ParseFloat(m[3], 64)
 	if err != nil {
@@ -61,12 +95,16 @@ func ParseThreshold(s string) (Threshold, error) {
 
 // Check reports an error when r breaks t.
 func (t Threshold) Check(r *Results) error {
-	got := metrics[t.metric](r)
+	got := metric(t.metric)(r)
 	ok := map[string]bool{"<": got < t.value, "<=": got <= t.value, ">": got > t.value,
 		">=": got >= t.value, "==": got == t.value, "!=": got != t.value}[t.op]
 	if !ok {
 		val := strconv.FormatFloat(got, 'g', 4, 64)
-		if strings.HasPrefix(t.metric, "p") || t.metric == "max" {
+		name := t.metric
+		if _, m, qualified := strings.Cut(name, "."); qualified {
+			name = m
+		}
+		if strings.HasPrefix(name, "p") || name == "max" {
 			val = ms(time.Duration(got * float64(time.Second)))
 		}
 		return fmt.Errorf("threshold %s broken: %s is %s", t.Text, t.metric, val)
