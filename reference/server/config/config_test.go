@@ -61,6 +61,8 @@ func TestLoadRejects(t *testing.T) {
 		{"zero limit", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "0"}, "at least 1"},
 		{"more items than the protocol allows", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_MAX_TXN_ITEMS": "500"}, "exceeds 100"},
 		{"certificate without key", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_TLS_CERT": "c.pem"}, "go together"},
+		{"a ticket living beyond the spec's 24 h", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_TICKET_TTL": "25h"}, "between 1s and 24h0m0s"},
+		{"a ticket living less than a second", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_TICKET_TTL": "500ms"}, "between 1s and 24h0m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
