@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -24,7 +25,11 @@ func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	if text == "" {
 		text = emptyTable
 	}
-	env := map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_RESOLVE_FILE": launchResolveFile}
+	env := maps.Clone(spec.Settings)
+	if env == nil {
+		env = map[string]string{}
+	}
+	maps.Copy(env, map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_RESOLVE_FILE": launchResolveFile})
 	if spec.Resolve != "" {
 		env["EMSG_RESOLVE"] = spec.Resolve
 	}

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"strings"
@@ -46,7 +47,11 @@ func (x *execTarget) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	if err != nil {
 		return nil, fmt.Errorf("launch %s: %w", spec.Domain, err)
 	}
-	set := map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_LISTEN": listen, "EMSG_RESOLVE_FILE": file, "EMSG_DATA_DIR": data}
+	set := maps.Clone(spec.Settings)
+	if set == nil {
+		set = map[string]string{}
+	}
+	maps.Copy(set, map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_LISTEN": listen, "EMSG_RESOLVE_FILE": file, "EMSG_DATA_DIR": data})
 	if spec.Resolve != "" {
 		set["EMSG_RESOLVE"] = spec.Resolve
 	}
