@@ -38,9 +38,9 @@ func shortTTL() int {
 	return max(minTTL, int(math.Ceil(scale(time.Second).Seconds())))
 }
 
-// refuseWhile answers 503 to the transactions carrying an item that
-// carries is true of, as long as refusing is set; every other
-// transaction, and every one after, is answered ok.
+// refuseWhile answers 503 to the transactions picked out by carries, as
+// long as refusing is set; every other transaction, and every one after,
+// is answered ok.
 func refuseWhile(refusing *atomic.Bool, carries func(fakepeer.Received) bool) fakepeer.Responder {
 	return func(r fakepeer.Received) (int, []byte, bool) {
 		if refusing.Load() && carries(r) {
