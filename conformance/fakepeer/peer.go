@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,11 +53,14 @@ type Peer struct {
 	// RedirectTo, if set, answers the discovery document with a redirect
 	// to this URL, which a server must not follow (ADDR-REDIRECT-01).
 	RedirectTo string
-	Key        fedsig.ServerKey
-	Deps       wire.Deps
-	table      resolve.Table
-	http       *http.Client
-	server     *http.Server
+	// Offered are features the discovery document advertises beyond
+	// [Features] (Offer sets them).
+	Offered []string
+	Key     fedsig.ServerKey
+	Deps    wire.Deps
+	table   resolve.Table
+	http    *http.Client
+	server  *http.Server
 
 	mu        sync.Mutex
 	received  []Received
@@ -138,6 +142,21 @@ func (p *Peer) Claim(domain string) {
 	p.ClaimDomain = domain
 }
 
+// Features are what every peer's discovery document advertises: core and
+// federation, and a vendor extension no server knows; not sessions, so
+// that servers send it no session tickets (DISC-NEGOTIATE-01) unless a
+// spec offers them.
+var Features = []string{"core", "federation", "signals", VendorFeature}
+
+// Offer makes the discovery document advertise features too (none: back
+// to [Features]). Servers cache the document, so what a spec offers is
+// seen by the servers that first ask during it: one the spec launched.
+func (p *Peer) Offer(features ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.Offered = features
+}
+
 // Redirect makes the discovery document a redirect to url ("" for none).
 func (p *Peer) Redirect(url string) {
 	p.mu.Lock()
@@ -182,13 +201,14 @@ func (p *Peer) discovery(w http.ResponseWriter, r *http.Request) {
 	if p.ClaimDomain != "" {
 		domain = p.ClaimDomain
 	}
+	features := append(slices.Clone(Features), p.Offered...)
 	p.mu.Unlock()
 	if redirect != "" {
 		http.Redirect(w, r, redirect, http.StatusFound)
 		return
 	}
 	writeJSON(w, 200, map[string]any{
-		"domain": domain, "versions": []string{"1"}, "features": []string{"core", "federation", "signals", VendorFeature},
+		"domain": domain, "versions": []string{"1"}, "features": features,
 		"server_keys":  map[string]string{p.Key.ID: wire.EncodeBytes(p.Key.Public())},
 		"limits":       map[string]int{"max_envelope_bytes": 65536, "max_ttl": 2592000, "default_ttl": 604800, "max_txn_items": MaxTxnItems},
 		"registration": "open",

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +26,9 @@ func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	if text == "" {
 		text = emptyTable
 	}
-	env := map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_RESOLVE_FILE": launchResolveFile}
+	env := x.cfg.ServerSettings() // the run's short timers, then the case's own
+	maps.Copy(env, spec.Settings)
+	maps.Copy(env, map[string]string{"EMSG_DOMAIN": spec.Domain, "EMSG_RESOLVE_FILE": launchResolveFile})
 	if spec.Resolve != "" {
 		env["EMSG_RESOLVE"] = spec.Resolve
 	}

@@ -4,17 +4,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 
 	"github.com/emsg-project/emsg/reference/resolve"
 	"github.com/emsg-project/emsg/reference/server"
+	"github.com/emsg-project/emsg/reference/server/config"
 )
 
 // Launch starts one more reference server in-process the way `emsg
 // serve` starts: the resolver table is read from EMSG_RESOLVE and the
-// file EMSG_RESOLVE_FILE names (resolve.FromEnv) and an entry it refuses
-// stops the start, as does a configuration server.New refuses. The server
-// listens on a fresh loopback port, without a proxy.
+// file EMSG_RESOLVE_FILE names (resolve.FromEnv), the configuration from
+// the spec's settings (config.Load), and an entry or a setting they
+// refuse stops the start, as does a configuration server.New refuses.
+// The server listens on a fresh loopback port, without a proxy.
 func (e *embedded) Launch(_ context.Context, spec LaunchSpec) (*Launched, error) {
 	data, file, err := writeLaunchFiles(e.dir, spec)
 	if err != nil {
@@ -25,8 +28,10 @@ func (e *embedded) Launch(_ context.Context, spec LaunchSpec) (*Launched, error)
 	if err != nil {
 		return &Launched{Refused: true, Output: err.Error()}, nil
 	}
-	cfg := e.base
-	cfg.Domain, cfg.DataDir = spec.Domain, data
+	cfg, err := launchConfig(e.cfg.ServerSettings(), spec, data)
+	if err != nil {
+		return &Launched{Refused: true, Output: err.Error()}, nil
+	}
 	s, err := server.New(cfg, server.WithResolver(table))
 	if err != nil {
 		return &Launched{Refused: true, Output: err.Error()}, nil
@@ -42,4 +47,17 @@ func (e *embedded) Launch(_ context.Context, spec LaunchSpec) (*Launched, error)
 		}
 	}()
 	return &Launched{Addr: l.Addr().String(), stop: s.Shutdown}, nil
+}
+
+// launchConfig is the configuration of a launched reference server: its
+// domain and data directory, the run's settings and then the spec's own,
+// read as `emsg serve` reads its environment.
+func launchConfig(run map[string]string, spec LaunchSpec, data string) (config.Config, error) {
+	env := maps.Clone(run)
+	if env == nil {
+		env = map[string]string{}
+	}
+	maps.Copy(env, spec.Settings)
+	env["EMSG_DOMAIN"], env["EMSG_DATA_DIR"] = spec.Domain, data
+	return config.Load(nil, func(name string) string { return env[name] })
 }

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"syscall"
 	"time"
 
@@ -21,7 +22,9 @@ func (x *execTarget) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 	if err != nil {
 		return nil, fmt.Errorf("launch %s: %w", spec.Domain, err)
 	}
-	srv := launch.Server{Domain: spec.Domain, Listen: listen, ResolveFile: file, DataDir: data, Resolve: spec.Resolve}
+	settings := x.cfg.ServerSettings() // the run's short timers, then the case's own
+	maps.Copy(settings, spec.Settings)
+	srv := launch.Server{Domain: spec.Domain, Listen: listen, ResolveFile: file, DataDir: data, Resolve: spec.Resolve, Settings: settings}
 	cmd := srv.Command(x.cfg.Command)
 	out := &logBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out

@@ -28,6 +28,12 @@ type LaunchSpec struct {
 	// EMSG_RESOLVE_FILE (and {resolve_file}). The file is always written:
 	// without text it holds a comment only, an empty table.
 	ResolveFile string
+	// Settings are further EMSG_* variables the server starts with, such
+	// as the reference's EMSG_SESSION_TICKET_TTL
+	// (reference/server/ENVIRONMENT.md); docs/CONTAINER.md (C11) asks a
+	// server to ignore those it does not use, so a spec checks what the
+	// server made of them.
+	Settings map[string]string
 }
 
 // Launched is what became of a launch: the server refused to start

@@ -32,6 +32,10 @@ func TestEmbeddedLaunch(t *testing.T) {
 	if err != nil || !bad.Refused || !strings.Contains(bad.Output, "dup.test") {
 		t.Fatalf("a domain mapped twice: %+v, %v, want a refusal naming dup.test", bad, err)
 	}
+	refused, err := l.Launch(ctx, LaunchSpec{Domain: "settings.test", Settings: map[string]string{"EMSG_SESSION_TICKET_TTL": "25h"}})
+	if err != nil || !refused.Refused || !strings.Contains(refused.Output, "EMSG_SESSION_TICKET_TTL") {
+		t.Fatalf("a setting the reference refuses: %+v, %v, want a refusal naming it", refused, err)
+	}
 	if addr, err := dep.(Backends).Backend("a.test"); err != nil || addr == "" {
 		t.Fatalf("Backend(a.test) = %q, %v", addr, err)
 	}

@@ -147,11 +147,16 @@ func (a *Account) Act(ctx context.Context, g address.Address, op GroupOp) (*Resp
 // SealGroup builds a text envelope from the account to group g, with a
 // wrapped key for every reader (the members; the sender is added).
 func (a *Account) SealGroup(g address.Address, readers []keys.Bundle, text string) (*envelope.Envelope, error) {
+	return a.SealGroupTTL(g, readers, text, 0)
+}
+
+// SealGroupTTL is SealGroup with ttl seconds (0: the default ttl).
+func (a *Account) SealGroupTTL(g address.Address, readers []keys.Bundle, text string, ttl int) (*envelope.Envelope, error) {
 	boxes := map[address.Address]*[32]byte{}
 	for _, b := range readers {
 		boxes[b.Address] = b.BoxPublic()
 	}
-	env, _, err := envelope.Seal(a.P.Deps, a.ID, g, boxes, envelope.TextBody(text), envelope.Options{})
+	env, _, err := envelope.Seal(a.P.Deps, a.ID, g, boxes, envelope.TextBody(text), envelope.Options{TTL: ttl})
 	if err != nil {
 		return nil, fmt.Errorf("seal to group %s: %w", g, err)
 	}

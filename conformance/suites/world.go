@@ -112,7 +112,7 @@ func nthPeer(i int) *fakepeer.Peer {
 		Skip(fmt.Sprintf("needs %d fake federation peers (EMSG_CONFORM_PEERS)", i+1))
 	}
 	p := env.Peers[i]
-	DeferCleanup(func() { p.SetResponder(nil); p.Claim(""); p.Redirect("") })
+	DeferCleanup(func() { p.SetResponder(nil); p.Claim(""); p.Redirect(""); p.Offer() })
 	return p
 }
 

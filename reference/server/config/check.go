@@ -67,5 +67,5 @@ func (c Config) Check() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("EMSG_TLS_CERT and EMSG_TLS_KEY go together")
 	}
-	return nil
+	return c.checkSessions()
 }

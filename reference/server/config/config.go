@@ -27,4 +27,5 @@ type Config struct {
 	AdminKeys         []string      `env:"EMSG_ADMIN_KEYS" flag:"admin-keys" default:"" doc:"Operator keys allowed on the admin API, as ed25519:<id>=<base64url public key>, comma-separated."`
 	TLSCert           string        `env:"EMSG_TLS_CERT" flag:"tls-cert" default:"" doc:"A PEM certificate file; with EMSG_TLS_KEY the server speaks HTTPS. Without them it speaks plain HTTP, which peers accept only through a resolver table."`
 	TLSKey            string        `env:"EMSG_TLS_KEY" flag:"tls-key" default:"" doc:"The PEM private key file of EMSG_TLS_CERT."`
+	SessionTicketTTL  time.Duration `env:"EMSG_SESSION_TICKET_TTL" flag:"session-ticket-ttl" default:"24h" doc:"How long a session ticket this server issues lives, from 1s to 24h (SESS-TICKET-02); a session ends with its ticket. Test setups shorten it so that a ticket's expiry can be watched (the conformance suite's FED-QUEUE-09 case gives a server it launches a few seconds)."`
 }

@@ -63,6 +63,8 @@ func TestLoadRejects(t *testing.T) {
 		{"no federation timeout", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_FEDERATION_TIMEOUT": "0s"}, "must be positive"},
 		{"an ack wait beyond the spec's 30 s", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_ACK_WAIT": "31s"}, "at most 30s"},
 		{"certificate without key", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_TLS_CERT": "c.pem"}, "go together"},
+		{"a ticket living beyond the spec's 24 h", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_TICKET_TTL": "25h"}, "between 1s and 24h0m0s"},
+		{"a ticket living less than a second", map[string]string{"EMSG_DOMAIN": "a.test", "EMSG_SESSION_TICKET_TTL": "500ms"}, "between 1s and 24h0m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"github.com/emsg-project/emsg/reference/protocol/address"
 	"github.com/emsg-project/emsg/reference/protocol/fedsig"
 	"github.com/emsg-project/emsg/reference/protocol/ticket"
+	"github.com/emsg-project/emsg/reference/server/config"
+	"github.com/emsg-project/emsg/reference/server/store"
 	"github.com/emsg-project/emsg/spec"
 )
 
@@ -49,6 +51,26 @@ func TestTheFirstEnvelopeOpensASessionAndLaterOnesJoinIt(t *testing.T) {
 	}
 	if life := tk.Expires.Time().Sub(w.clock.Now()); life > 24*time.Hour || life <= 0 {
 		t.Fatalf("the ticket lives %v", life)
+	}
+}
+
+// An operator's EMSG_SESSION_TICKET_TTL shortens the tickets' life, and
+// the ticket's federation item expires with it (FED-QUEUE-09 drops it
+// then).
+func TestTheOperatorShortensTheTicketLife(t *testing.T) {
+	w := newWorldWith(t, func(c *config.Config) { c.SessionTicketTTL = 5 * time.Second })
+	tk := w.open("bob#b.test")
+	if life := tk.Expires.Time().Sub(w.clock.Now()); life != 5*time.Second {
+		t.Fatalf("the ticket lives %v, want the configured 5s", life)
+	}
+	var items []store.QueueItem
+	w.update(func(tx *store.Tx) error {
+		var err error
+		items, err = tx.Peek("b.test", 10)
+		return err
+	})
+	if len(items) != 2 || items[1].Expires != tk.Expires {
+		t.Fatalf("queue of b.test %+v, want the envelope and the ticket item expiring with the ticket at %d", items, tk.Expires)
 	}
 }
 

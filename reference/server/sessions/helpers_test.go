@@ -82,6 +82,13 @@ func bearerAuth(r *http.Request) (address.Address, error) {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, nil)
+}
+
+// newWorldWith is newWorld with the host's configuration changed by edit
+// (nil: the defaults).
+func newWorldWith(t *testing.T, edit func(*config.Config)) *world {
+	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +98,9 @@ func newWorld(t *testing.T) *world {
 	w.key, _ = fedsig.NewServerKey(wire.Seeded("host key", testStart), "ed25519:k1")
 	cfg := config.Defaults()
 	cfg.Domain = "a.test"
+	if edit != nil {
+		edit(&cfg)
+	}
 	w.svc = New(st, cfg, deps, w.key, Parts{
 		Auth:     bearerAuth,
 		Features: func(context.Context, string) ([]string, error) { return []string{"core", "sessions"}, nil },

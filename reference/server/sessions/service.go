@@ -67,8 +67,13 @@ type Service struct {
 
 // New returns the session host of the server configured by cfg: it signs
 // tickets with key (published in the discovery document), keeps held
-// envelopes in st and reads the clock from deps.
+// envelopes in st and reads the clock from deps. Its tickets live
+// timing.TicketTTL, or the operator's shorter cfg.SessionTicketTTL
+// (EMSG_SESSION_TICKET_TTL).
 func New(st *store.Store, cfg config.Config, deps wire.Deps, key fedsig.ServerKey, parts Parts, timing Timing) *Service {
+	if cfg.SessionTicketTTL > 0 {
+		timing.TicketTTL = min(timing.TicketTTL, cfg.SessionTicketTTL)
+	}
 	s := &Service{st: st, cfg: cfg, deps: deps, key: key, parts: parts, timing: timing, reg: newRegistry()}
 	s.feats = newFeatureCache(parts.Features, deps)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
