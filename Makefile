@@ -23,9 +23,9 @@ conformance-docker: image
 	$(GO) run ./cmd/emsg conform --target container --image $(IMAGE) \
 	  --expectations conformance/expectations/reference.yaml --report-dir out/conformance-docker
 
-## load: the default load scenario (3,000 users on three domains, a minute) against the in-process reference; reports in load-results/
+## load: the default load scenario (3,000 users on three domains, a minute) against the in-process reference; exits 1 on any loss, duplicate or error, or p99 over 1 s; reports in load-results/
 load:
-	$(GO) run ./cmd/emsg load --scenario loadgen/scenarios/default.yaml --threshold 'p99<250ms' --threshold loss==0
+	$(GO) run ./cmd/emsg load --scenario loadgen/scenarios/default.yaml --threshold 'p99<1s' --threshold loss==0 --threshold dup==0 --threshold errors==0
 
 ## test: all unit, property, vector and spec tests (what CI runs)
 test:
