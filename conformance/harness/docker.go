@@ -17,8 +17,14 @@ import (
 
 // probeDocker connects to the engine testcontainers-go would use and pings
 // it; testcontainers-go can panic when it finds none, which is reported as
-// [ErrNoDocker] too.
+// [ErrNoDocker] too. It switches testcontainers-go's reaper off unless
+// told otherwise (TESTCONTAINERS_RYUK_DISABLED): its image cannot be
+// pulled offline, and testcontainers-go reads its configuration once, at
+// its first use, which may be this one.
 func probeDocker(ctx context.Context) (cli *testcontainers.DockerClient, err error) {
+	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			cli, err = nil, fmt.Errorf("%w: %v", ErrNoDocker, r)
