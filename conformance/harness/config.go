@@ -155,7 +155,7 @@ func Start(ctx context.Context, c Config) (Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Kind == KindContainer || c.Kind == KindExternal {
+	if c.Kind == KindExternal {
 		c.Peers = nil // such servers cannot reach a fake peer on this host
 	}
 	switch c.Kind {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -38,17 +39,19 @@ type containers struct {
 	run    string
 	nw     *testcontainers.DockerNetwork
 	book   *addressBook // fresh addresses for restored containers
+	peers  peerGates    // the fake peers' listeners on the network's gateway (peergate.go)
 	mu     sync.Mutex
 	ctrs   map[string]*testcontainers.DockerContainer
+	cut    map[string]netip.Addr // the address each cut off domain had
 }
 
 // StartContainers starts cfg.Images (one for all domains, or one per
 // domain) on a private Docker network with the domains as network
 // aliases, following docs/CONTAINER.md. The servers' resolver table maps
-// every domain to <domain>:7000 on that network; the suite reaches them
-// through proxies on published ports. Fake peers are not reachable from
-// the containers: their specs skip. Everything is labelled with the run
-// and removed by label on Close.
+// every domain to <domain>:7000 on that network, and every fake peer to
+// its listener on the network's gateway (peergate.go); the suite reaches
+// the servers through proxies on published ports. Everything is labelled
+// with the run and removed by label on Close.
 func StartContainers(ctx context.Context, c Config) (Deployment, error) {
 	docker, err := launch.Docker(ctx)
 	if err != nil {
@@ -57,7 +60,8 @@ func StartContainers(ctx context.Context, c Config) (Deployment, error) {
 	launch.PinPublishedHost(docker)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	x := &containers{proxies: proxies{}, cfg: c, docker: docker, run: hex.EncodeToString(b[:]), ctrs: map[string]*testcontainers.DockerContainer{}}
+	x := &containers{proxies: proxies{}, cfg: c, docker: docker, run: hex.EncodeToString(b[:]),
+		ctrs: map[string]*testcontainers.DockerContainer{}, cut: map[string]netip.Addr{}}
 	if err := x.start(ctx); err != nil {
 		_ = x.Close(context.Background())
 		return nil, err
@@ -73,6 +77,9 @@ func (x *containers) start(ctx context.Context) error {
 	var err error
 	if x.nw, x.book, err = newRunNetwork(ctx, x.docker, x.labels()); err != nil {
 		return fmt.Errorf("container: network: %w", err)
+	}
+	if x.peers, err = openPeerGates(ctx, x, x.cfg.Peers); err != nil {
+		return err
 	}
 	for _, d := range x.cfg.Domains {
 		p, err := NewProxy("127.0.0.1:1", x.cfg.Middleware[d])
@@ -97,13 +104,14 @@ func (x *containers) image(i int) string {
 	return x.cfg.Images[i]
 }
 
-// serverTable is the resolver table every container gets.
+// serverTable is the resolver table every container gets: the domains
+// by their aliases, the fake peers at the gateway.
 func (x *containers) serverTable() string {
 	var parts []string
 	for _, d := range x.cfg.Domains {
 		parts = append(parts, d+"="+d+":7000")
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(append(parts, x.peers.entries()...), ",")
 }
 
 // env is the environment of domain's container beside its domain and
@@ -200,18 +208,50 @@ func (x *containers) Resume(ctx context.Context, domain string) error {
 	return err
 }
 
-// CutOff disconnects the container from the private network (its peers
-// lose it) and cuts its proxy (the suite loses it).
+// CutOff disconnects the container from the private network (the other
+// containers lose it), blocks its address at the fake peers (peergate.go)
+// and cuts its proxy (the suite and the peers lose it).
 func (x *containers) CutOff(ctx context.Context, domain string) error {
 	c, err := x.ctr(domain)
 	if err != nil {
 		return err
 	}
+	addr, err := x.runAddress(ctx, c)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", domain, err)
+	}
+	x.blockAtPeers(domain, addr) // first: nothing it sends from now on reaches a peer
 	_, err = x.docker.NetworkDisconnect(ctx, x.nw.ID, client.NetworkDisconnectOptions{Container: c.GetContainerID(), Force: true})
 	if err != nil {
+		x.unblockAtPeers(domain)
 		return fmt.Errorf("container %s: disconnect: %w", domain, err)
 	}
 	return x.proxies.CutOff(ctx, domain)
+}
+
+// blockAtPeers blocks domain's address on the run's network at the fake
+// peers (none for a stopped container: it has no address, and started
+// again while cut off it has none on the run's network either).
+func (x *containers) blockAtPeers(domain string, addr netip.Addr) {
+	if !addr.IsValid() {
+		return
+	}
+	x.peers.block(addr)
+	x.mu.Lock()
+	x.cut[domain] = addr
+	x.mu.Unlock()
+}
+
+// unblockAtPeers lifts what blockAtPeers did for domain: the address it
+// had is no one's (a restored container gets a fresh one).
+func (x *containers) unblockAtPeers(domain string) {
+	x.mu.Lock()
+	addr, ok := x.cut[domain]
+	delete(x.cut, domain)
+	x.mu.Unlock()
+	if ok {
+		x.peers.unblock(addr)
+	}
 }
 
 // Restore reconnects the container under its alias, at an address it
@@ -230,6 +270,7 @@ func (x *containers) Restore(ctx context.Context, domain string) error {
 	if err != nil && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("container %s: connect: %w", domain, err)
 	}
+	x.unblockAtPeers(domain)
 	// Reconnecting may move the published port: point the proxy again.
 	if err := x.pointProxy(ctx, domain, c); err != nil {
 		return err
@@ -237,10 +278,39 @@ func (x *containers) Restore(ctx context.Context, domain string) error {
 	return x.proxies.Restore(ctx, domain)
 }
 
-func (x *containers) Domains() []string                { return x.cfg.Domains }
-func (x *containers) Table() resolve.Table             { t, _ := x.proxies.table(x.cfg.Domains, nil); return t }
-func (x *containers) PeerListener(string) net.Listener { return nil }
-func (x *containers) Control() Control                 { return x }
+// runAddress is the container's address on the run's network; the zero
+// Addr when it has none (stopped, or not connected).
+func (x *containers) runAddress(ctx context.Context, c *testcontainers.DockerContainer) (netip.Addr, error) {
+	res, err := x.docker.ContainerInspect(ctx, c.GetContainerID(), client.ContainerInspectOptions{})
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("inspect: %w", err)
+	}
+	if ns := res.Container.NetworkSettings; ns != nil {
+		if ep := ns.Networks[x.nw.Name]; ep != nil {
+			return ep.IPAddress.Unmap(), nil
+		}
+	}
+	return netip.Addr{}, nil
+}
+
+func (x *containers) Domains() []string { return x.cfg.Domains }
+func (x *containers) Control() Control  { return x }
+
+// Table maps the domains to their proxies and the fake peers to their
+// listeners on the gateway, an address of this host.
+func (x *containers) Table() resolve.Table {
+	t, _ := x.proxies.table(x.cfg.Domains, x.peers.listeners())
+	return t
+}
+
+// PeerListener is the peer's listener on the run network's gateway, or
+// nil when the engine's networks are not on this host.
+func (x *containers) PeerListener(d string) net.Listener {
+	if g, ok := x.peers.gates[d]; ok {
+		return g
+	}
+	return nil
+}
 
 // Logs returns the tail of the container's output.
 func (x *containers) Logs(domain string) string {
@@ -252,7 +322,7 @@ func (x *containers) Logs(domain string) string {
 }
 
 func (x *containers) Target() results.Target {
-	detail := map[string]string{"run": x.run}
+	detail := map[string]string{"run": x.run, "fake peers": x.peers.describe()}
 	for i, d := range x.cfg.Domains {
 		detail["image "+d] = x.image(i)
 	}
@@ -261,6 +331,6 @@ func (x *containers) Target() results.Target {
 
 // Close removes everything the run created, by its label.
 func (x *containers) Close(ctx context.Context) error {
-	err := errors.Join(x.proxies.close(), launch.RemoveByLabel(ctx, x.docker, RunLabel+"="+x.run))
+	err := errors.Join(x.proxies.close(), x.peers.close(), launch.RemoveByLabel(ctx, x.docker, RunLabel+"="+x.run))
 	return errors.Join(err, x.docker.Close())
 }

@@ -10,17 +10,18 @@ import (
 
 	"github.com/emsg-project/emsg/internal/launch"
 	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
 )
 
 // launchResolveFile is where a launched container finds its resolver
 // table file.
 const launchResolveFile = "/emsg-resolve.conf"
 
-// Launch runs the first domain's image once more for spec.Domain, on no
-// network of the run's (a spec that launches one observes how it
-// starts, not what it reaches), its resolver table file copied in, and
-// waits until the container either answers its health check (it started)
-// or exits (it refused, C4 of docs/CONTAINER.md).
+// Launch runs the first domain's image once more for spec.Domain, on the
+// run's network (where the fake peers admit it: peergate.go) under its
+// domain as alias, its resolver table file copied in, and waits until the
+// container either answers its health check (it started) or exits (it
+// refused, C4 of docs/CONTAINER.md).
 func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, error) {
 	text := spec.ResolveFile
 	if text == "" {
@@ -36,6 +37,7 @@ func (x *containers) Launch(ctx context.Context, spec LaunchSpec) (*Launched, er
 		testcontainers.WithEnv(env),
 		testcontainers.WithExposedPorts(launch.ContractPort),
 		testcontainers.WithLabels(x.labels()),
+		tcnetwork.WithNetwork([]string{spec.Domain}, x.nw),
 		testcontainers.WithFiles(testcontainers.ContainerFile{Reader: strings.NewReader(text), ContainerFilePath: launchResolveFile, FileMode: 0o644}),
 	)
 	if err != nil {

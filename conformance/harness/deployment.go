@@ -23,8 +23,8 @@ type Deployment interface {
 	// address the suite reaches it at.
 	Table() resolve.Table
 	// PeerListener is the listener reserved for a fake peer domain, or
-	// nil when the servers under test cannot reach one (containers,
-	// external servers).
+	// nil when the servers under test cannot reach one (external
+	// servers; containers of an engine that runs elsewhere).
 	PeerListener(domain string) net.Listener
 	// Control stops, restarts, pauses and cuts off domains.
 	Control() Control

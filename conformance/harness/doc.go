@@ -45,8 +45,12 @@
 //
 // # Fake peers
 //
-// Domains listed in [Config.Peers] (x.test by default) are not started:
-// the harness reserves a loopback listener for each and maps it in the
-// servers' table, so the suite can serve a scripted federation peer
-// there (package fakepeer).
+// Domains listed in [Config.Peers] (x.test, y.test, z.test by default)
+// are not started: the harness reserves a listener for each and maps it
+// in the servers' table, so the suite can serve a scripted federation
+// peer there (package fakepeer). The listener is on loopback for the
+// embedded and exec targets, and on the gateway of the run's Docker
+// network for the container target, where it admits the run's containers
+// and this host only and shuts out a container cut off (peergate.go). An
+// external target's servers get none.
 package harness

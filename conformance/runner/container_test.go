@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/emsg-project/emsg/conformance/harness"
@@ -20,7 +21,8 @@ const imageVar = "EMSG_CONFORM_TEST_IMAGE"
 
 // TestContainerTarget runs the suites against the reference image, one
 // container per domain, including the specs that stop, restart and cut
-// off a domain, in two processes (each with its own containers). It
+// off a domain and those with the fake peers (on the run network's
+// gateway), in two processes (each with its own containers). It
 // skips without Docker (and without an image, unless
 // EMSG_REQUIRE_DOCKER=1, which builds one and makes a missing engine a
 // failure).
@@ -54,7 +56,12 @@ func TestContainerTarget(t *testing.T) {
 			t.Errorf("%s: %s: %s", c.ID, c.Verdict, c.Reason)
 		case results.Pass:
 			passed++
+		case results.Skipped:
+			if required && strings.Contains(c.Reason, "fake federation peer") {
+				t.Errorf("%s skipped: %s (fake peers: %s; the engine must run in this host's network namespace, conformance/README.md)",
+					c.ID, c.Reason, run.Target.Detail["fake peers"])
+			}
 		}
 	}
-	t.Logf("%d of %d cases passed against %s in containers", passed, len(run.Cases), image)
+	t.Logf("%d of %d cases passed against %s in containers (fake peers: %s)", passed, len(run.Cases), image, run.Target.Detail["fake peers"])
 }

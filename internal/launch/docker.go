@@ -81,14 +81,16 @@ func PinPublishedHost(docker *testcontainers.DockerClient) {
 		if !gw.IsValid() && c.Subnet.IsValid() {
 			gw = c.Subnet.Masked().Addr().Next()
 		}
-		if gw.IsValid() && isLocalAddress(gw) {
+		if gw.IsValid() && IsLocalAddress(gw) {
 			os.Setenv(hostOverride, "127.0.0.1")
 			return
 		}
 	}
 }
 
-func isLocalAddress(addr netip.Addr) bool {
+// IsLocalAddress reports whether addr is one of this host's own interface
+// addresses (a Docker network's gateway is, when the engine runs here).
+func IsLocalAddress(addr netip.Addr) bool {
 	addrs, err := net.InterfaceAddrs()
 	if err != nil {
 		return false
