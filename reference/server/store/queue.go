@@ -89,7 +89,19 @@ func (t *Tx) Done(dest string, ids []uint64) error {
 // Retry records a failed send of item id of dest: one more attempt, and no
 // new attempt before next. An id no longer queued is [ErrNotFound].
 func (t *Tx) Retry(dest string, id uint64, next wire.Millis) error {
-	if err := checkName("retry: destination", dest); err != nil {
+	return t.reschedule("retry", dest, id, next, 1)
+}
+
+// Postpone sets the next attempt of item id of dest to next without
+// counting an attempt (the destination asked for that wait). An id no
+// longer queued is [ErrNotFound].
+func (t *Tx) Postpone(dest string, id uint64, next wire.Millis) error {
+	return t.reschedule("postpone", dest, id, next, 0)
+}
+
+// reschedule adds attempts to item id of dest and sets its next attempt.
+func (t *Tx) reschedule(op, dest string, id uint64, next wire.Millis, attempts int) error {
+	if err := checkName(op+": destination", dest); err != nil {
 		return err
 	}
 	key := seqKey(dest, id)
@@ -97,14 +109,14 @@ func (t *Tx) Retry(dest string, id uint64, next wire.Millis) error {
 	ok, err := t.getJSON(bucketQueue, key, &it)
 	switch {
 	case err != nil:
-		return fmt.Errorf("retry %s %d: %w", dest, id, err)
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
 	case !ok:
-		return fmt.Errorf("retry %s %d: %w", dest, id, ErrNotFound)
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, ErrNotFound)
 	}
-	it.Attempts++
+	it.Attempts += attempts
 	it.NextAttempt = next
 	if err := t.putJSON(bucketQueue, key, it); err != nil {
-		return fmt.Errorf("retry %s %d: %w", dest, id, err)
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
 	}
 	return nil
 }
