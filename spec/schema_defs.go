@@ -27,14 +27,12 @@ func ValidateJSONDef(name, def string, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	inst, err := decodeBody(raw) // decodeInstance's values and errors, faster
-	if err != nil {
-		return asSchemaError(name, nil, err)
+	if fs := set.fast[name+"#"+def]; fs != nil {
+		if valid, _ := fastVerdict(fs, raw); valid {
+			return nil
+		}
 	}
-	if err := sch.Validate(inst); err != nil {
-		return asSchemaError(name, inst, err)
-	}
-	return nil
+	return validateGeneric(sch, name, raw)
 }
 
 // def returns the compiled $defs/def of the named schema, compiling it on
