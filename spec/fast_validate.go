@@ -282,14 +282,24 @@ func equalNumbers(a []byte, b string) bool {
 // fastRegexp is a compiled pattern of the fast validator that remembers
 // its answer for short texts, like [memoRegexp], keyed without copying
 // the text it is asked about.
+// The simplest patterns are matched without the engine ([classSeq],
+// [matchB64]).
 type fastRegexp struct {
 	re   *regexp.Regexp
+	seq  *classSeq // the pattern as a sequence of classes, when it is one
+	b64  bool      // the pattern is [b64Pattern]
 	mu   sync.RWMutex
 	memo map[string]bool
 }
 
 // matchBytes reports whether b contains a match of the pattern.
 func (m *fastRegexp) matchBytes(b []byte) bool {
+	switch {
+	case m.seq != nil:
+		return m.seq.match(b)
+	case m.b64:
+		return matchB64(b)
+	}
 	if len(b) > memoMaxText {
 		return m.re.Match(b)
 	}
@@ -314,5 +324,7 @@ func newFastRegexp(pattern string) (*fastRegexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fastRegexp{re: re, memo: map[string]bool{}}, nil
+	m := &fastRegexp{re: re, memo: map[string]bool{}, b64: pattern == b64Pattern}
+	m.seq, _ = compileClassSeq(pattern)
+	return m, nil
 }
