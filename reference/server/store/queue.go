@@ -30,7 +30,7 @@ func (t *Tx) Enqueue(dest string, item []byte, expires wire.Millis) (uint64, err
 	}
 	id := decodeUint(t.tx.Bucket(bucketQueueIDs).Get([]byte(dest))) + 1
 	key := seqKey(dest, id)
-	if err := t.putJSON(bucketQueue, key, QueueItem{Data: bytes.Clone(item), Expires: expires}); err != nil {
+	if err := t.put(bucketQueue, key, encodeQueueItem(QueueItem{Data: item, Expires: expires})); err != nil {
 		return 0, fmt.Errorf("enqueue for %s: %w", dest, err)
 	}
 	if err := t.put(bucketQueueIDs, []byte(dest), encodeUint(id)); err != nil {
@@ -105,17 +105,17 @@ func (t *Tx) reschedule(op, dest string, id uint64, next wire.Millis, attempts i
 		return err
 	}
 	key := seqKey(dest, id)
-	var it QueueItem
-	ok, err := t.getJSON(bucketQueue, key, &it)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
-	case !ok:
+	v := t.tx.Bucket(bucketQueue).Get(key)
+	if v == nil {
 		return fmt.Errorf("%s %s %d: %w", op, dest, id, ErrNotFound)
+	}
+	it, err := decodeQueueRecord(v)
+	if err != nil {
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
 	}
 	it.Attempts += attempts
 	it.NextAttempt = next
-	if err := t.putJSON(bucketQueue, key, it); err != nil {
+	if err := t.put(bucketQueue, key, encodeQueueItem(it)); err != nil {
 		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
 	}
 	return nil
@@ -160,8 +160,8 @@ func (t *Tx) ExpireQueue(now wire.Millis, limit int) (removed []QueueItem, more 
 }
 
 func decodeQueueItem(k, v []byte) (QueueItem, error) {
-	var it QueueItem
-	if err := jsonDecode(v, &it); err != nil {
+	it, err := decodeQueueRecord(v)
+	if err != nil {
 		return QueueItem{}, err
 	}
 	it.Dest, it.ID = nameOf(k), seqOf(k)
