@@ -28,8 +28,8 @@ func ValidateJSONDef(name, def string, raw []byte) error {
 		return err
 	}
 	if fs := set.fast[name+"#"+def]; fs != nil {
-		if valid, _ := fastVerdict(fs, raw); valid {
-			return nil
+		if valid, sure := fastVerdict(fs, raw); valid || crossCheck {
+			return checkedAgainstGeneric(sch, name, raw, valid, sure)
 		}
 	}
 	return validateGeneric(sch, name, raw)

@@ -203,8 +203,8 @@ func ValidateJSON(name string, raw []byte) error {
 		return err
 	}
 	if fs := set.fast[name]; fs != nil {
-		if valid, _ := fastVerdict(fs, raw); valid {
-			return nil
+		if valid, sure := fastVerdict(fs, raw); valid || crossCheck {
+			return checkedAgainstGeneric(set.compiled[name], name, raw, valid, sure)
 		}
 	}
 	return validateGeneric(set.compiled[name], name, raw)
