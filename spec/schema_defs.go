@@ -23,14 +23,19 @@ func ValidateJSONDef(name, def string, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	sch, err := set.def(name, def)
+	valid, sure := false, false
+	fs := set.fast[name+"#"+def] // only definitions that exist are compiled
+	if fs != nil {
+		if valid, sure = fastVerdict(fs, raw); valid && !crossCheck {
+			return nil
+		}
+	}
+	sch, err := set.def(name, def) // the generic engine's, under a lock: only when needed
 	if err != nil {
 		return err
 	}
-	if fs := set.fast[name+"#"+def]; fs != nil {
-		if valid, sure := fastVerdict(fs, raw); valid || crossCheck {
-			return checkedAgainstGeneric(sch, name, raw, valid, sure)
-		}
+	if fs != nil && crossCheck {
+		return checkedAgainstGeneric(sch, name, raw, valid, sure)
 	}
 	return validateGeneric(sch, name, raw)
 }
