@@ -99,13 +99,18 @@ func (r *Runner) makeContacts(ctx context.Context) error {
 	}
 	r.expectOut.Store(int64(len(out)))
 	r.expectInContacts.Store(int64(len(in)))
+	askers := r.askers()
 	jobs := make(chan [2]UserID)
 	errs := make(chan error, r.opts.Setup)
 	for range r.opts.Setup {
 		go func() {
 			var first error
 			for e := range jobs {
-				if err := r.requestContact(ctx, e[0], e[1]); err != nil && first == nil {
+				err := r.awaitRegistered(ctx, askers, e[1])
+				if err == nil {
+					err = r.requestContact(ctx, e[0], e[1])
+				}
+				if err != nil && first == nil {
 					first = err
 				}
 			}
@@ -201,6 +206,48 @@ func (r *Runner) checkAccepted(ctx context.Context, out [][2]UserID) error {
 		r.mu.Unlock()
 		r.errorsN.Add(missing)
 		r.contactAccepted.Store(accepted.Load())
+	}
+	return nil
+}
+
+// askers returns one of this shard's users on each domain where it has
+// any: the accounts [Runner.awaitRegistered] asks with.
+func (r *Runner) askers() map[string]*simUser {
+	m := map[string]*simUser{}
+	for _, u := range r.users {
+		if d := r.pop.Domain(u.id); m[d] == nil {
+			m[d] = u
+		}
+	}
+	return m
+}
+
+// awaitRegistered waits until peer's account exists. Shards start without
+// a coordinator, so another shard may still be registering peer when this
+// one makes its contacts; and a contact request to a remote address that
+// does not exist yet is accepted (202) by the requester's server and
+// refused (not_found) by the peer's server only later, over federation,
+// where nothing tells the requester: the request stays pending for ever.
+// Users of this shard were registered before the contacts began. Others
+// are looked up on their own server (GET /keys, a local read there) with
+// the token of this shard's user on that domain; with none there, the
+// request goes out unchecked.
+func (r *Runner) awaitRegistered(ctx context.Context, askers map[string]*simUser, peer UserID) error {
+	asker := askers[r.pop.Domain(peer)]
+	if r.opts.Shard.Owns(peer) || asker == nil {
+		return nil
+	}
+	path := "/emsg/v1/keys/" + url.PathEscape(r.pop.Address(peer).String())
+	var err error
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 2*time.Second) {
+		err = r.cl.do(ctx, r.pop.Domain(peer), asker.tok(), "GET", path, nil, nil)
+		if err == nil || !retryable(err) || !sleepUntil(ctx, time.Now().Add(delay)) {
+			break
+		}
+	}
+	if err != nil {
+		r.countError(errorCode(err))
+		return fmt.Errorf("contact request to %s: wait for its registration: %w", r.pop.Address(peer), err)
 	}
 	return nil
 }

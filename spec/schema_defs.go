@@ -23,18 +23,21 @@ func ValidateJSONDef(name, def string, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	sch, err := set.def(name, def)
+	valid, sure := false, false
+	fs := set.fast[name+"#"+def] // only definitions that exist are compiled
+	if fs != nil {
+		if valid, sure = fastVerdict(fs, raw); valid && !crossCheck {
+			return nil
+		}
+	}
+	sch, err := set.def(name, def) // the generic engine's, under a lock: only when needed
 	if err != nil {
 		return err
 	}
-	inst, err := decodeBody(raw) // decodeInstance's values and errors, faster
-	if err != nil {
-		return asSchemaError(name, nil, err)
+	if fs != nil && crossCheck {
+		return checkedAgainstGeneric(sch, name, raw, valid, sure)
 	}
-	if err := sch.Validate(inst); err != nil {
-		return asSchemaError(name, inst, err)
-	}
-	return nil
+	return validateGeneric(sch, name, raw)
 }
 
 // def returns the compiled $defs/def of the named schema, compiling it on

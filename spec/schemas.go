@@ -43,6 +43,8 @@ type schemaSet struct {
 	compiled map[string]*jsonschema.Schema
 	names    []string
 
+	fast map[string]*fschema // "name" and "name#def" → the fast validator's compiled form (fast_schema.go)
+
 	defsMu   sync.Mutex                    // guards compiler and defs: a Compiler is not safe for concurrent use
 	compiler *jsonschema.Compiler          // the one that compiled the set, for definitions compiled later
 	defs     map[string]*jsonschema.Schema // "name#def" → the compiled $defs/def of name
@@ -80,6 +82,7 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 		}
 		set.compiled[name] = sch
 	}
+	set.fast = compileFastSet(set.files)
 	return set, nil
 }
 
@@ -190,16 +193,31 @@ func SchemaExamples(name string) ([]json.RawMessage, error) {
 // parse, for duplicate member names, and for numbers written with a fraction
 // or exponent (EMSG/1 has no floats, and 1.0 is not an integer on its wire).
 // An unknown name gives an error wrapping [ErrUnknownSchema].
+//
+// A document the fast validator (fast_schema.go) finds valid is valid
+// without the generic engine; any other goes to the engine, which gives
+// the verdict and the error.
 func ValidateJSON(name string, raw []byte) error {
 	set, _, err := lookup(name)
 	if err != nil {
 		return err
 	}
+	if fs := set.fast[name]; fs != nil {
+		if valid, sure := fastVerdict(fs, raw); valid || crossCheck {
+			return checkedAgainstGeneric(set.compiled[name], name, raw, valid, sure)
+		}
+	}
+	return validateGeneric(set.compiled[name], name, raw)
+}
+
+// validateGeneric checks raw against sch, compiled from the named schema
+// (or one of its definitions), with the generic engine.
+func validateGeneric(sch *jsonschema.Schema, name string, raw []byte) error {
 	inst, err := decodeBody(raw) // decodeInstance's values and errors, faster
 	if err != nil {
 		return asSchemaError(name, nil, err)
 	}
-	if err := set.compiled[name].Validate(inst); err != nil {
+	if err := sch.Validate(inst); err != nil {
 		return asSchemaError(name, inst, err)
 	}
 	return nil

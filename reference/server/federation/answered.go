@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/emsg-project/emsg/reference/protocol/address"
@@ -20,8 +21,9 @@ import (
 func (o *Outbox) answered(ctx context.Context, dest string, items []store.QueueItem, rs []Result) error {
 	now := o.deps.Millis()
 	var wake []address.Address
+	var refused []int // items refused with nobody to tell
 	err := o.st.Update(ctx, func(tx *store.Tx) error {
-		wake = nil
+		wake, refused = nil, nil
 		ids := make([]uint64, len(items))
 		for i, it := range items {
 			ids[i] = it.ID
@@ -37,6 +39,7 @@ func (o *Outbox) answered(ctx context.Context, dest string, items []store.QueueI
 			}
 			r, ok := failedReceipt(it, rs[i], now)
 			if !ok {
+				refused = append(refused, i)
 				continue
 			}
 			woken, err := pushLocal(tx, r)
@@ -53,7 +56,19 @@ func (o *Outbox) answered(ctx context.Context, dest string, items []store.QueueI
 		return fmt.Errorf("answered %s %s: %w", dest, txnName(items), err)
 	}
 	o.wake(wake)
+	for _, i := range refused {
+		slog.Info("federation item refused", "destination", dest, "txn", txnName(items), "kind", kindOf(items[i].Data), "error", rs[i].Error, "message", rs[i].Message)
+	}
 	return nil
+}
+
+// kindOf is the kind of a queued item, for logs.
+func kindOf(data []byte) string {
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	_ = json.Unmarshal(data, &head)
+	return head.Kind
 }
 
 // queuedEnvelope is what an envelope-carrying item tells about its

@@ -52,7 +52,9 @@
 //
 // The answer is 200 {"results":[...]}, one result per item in item order,
 // remembered for 24 hours with the items' effects. Streams and queues are
-// woken after the commit.
+// woken after the commit. A transaction the inbox could not take because
+// the server is stopping or the origin gave up waiting is answered 503
+// unavailable with Retry-After: 1 (ERR-UNAVAILABLE-01).
 //
 // # Outbox
 //
@@ -74,9 +76,21 @@
 //     the code and moved_to (DELIV-FAILED-01).
 //   - 400, 403, 413: every item counts as answered with that error
 //     (FED-QUEUE-08).
-//   - network error, 401, 429, 5xx (and any other status): the head item
-//     records the attempt and waits a full-jitter exponential backoff, 1 s
-//     doubling up to 15 min, at least retry_after (FED-QUEUE-04).
+//   - network error, 401, 429, 5xx (and any other status): retried with
+//     the same txn and items (FED-QUEUE-03) after a wait that depends on
+//     the failure (FED-QUEUE-04, see backoff.go). An answer naming a wait
+//     (Retry-After, or retry_after in a rate_limited body) is honoured as
+//     asked, plus at most a second of jitter, and is not counted as a
+//     failed attempt. Any other answer, or none within [Timing].Request,
+//     means a busy destination: a full-jitter exponential backoff from 1 s,
+//     capped at a minute. No answer at all (no connection) means it may be
+//     down: the same backoff up to the spec's 15 minutes. The count of
+//     failed attempts is the head item's, so it starts from zero again as
+//     soon as the destination answers a transaction: the backoff is per
+//     destination and resets on its first success.
+//
+// An item a destination refuses without a receipt to give (a contact
+// request to an address it does not know, for one) is logged.
 //
 // Items past their expiry are never sent: the sweep removes them and an
 // envelope's local sender gets an expired receipt (FED-QUEUE-05).

@@ -138,7 +138,7 @@ func (n *node) start(t *testing.T) {
 	client := n.lab.table.Client(nil)
 	client.Transport = checked{t: t, next: client.Transport}
 	n.peers = NewPeers(n.lab.table, client, n.deps)
-	timing := Timing{BaseBackoff: time.Second, MaxBackoff: 15 * time.Minute, Sweep: 20 * time.Millisecond, Request: 5 * time.Second}
+	timing := Timing{BaseBackoff: time.Second, MaxBackoff: 15 * time.Minute, BusyBackoff: time.Minute, Sweep: 20 * time.Millisecond, Request: 5 * time.Second}
 	n.outbox = NewOutbox(n.st, n.cfg, n.deps, n.key, n.peers, n.woken, timing)
 	n.inbox = NewInbox(n.st, n.cfg, n.deps, n.peers, n.woken, n.outbox)
 	n.msg = messaging.New(n.st, n.cfg, n.deps, nil, n.woken)

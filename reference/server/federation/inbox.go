@@ -241,12 +241,19 @@ func (in *Inbox) wake(fx effects) {
 	}
 }
 
+// busyRetryAfter is the Retry-After, in seconds, of the inbox's
+// unavailable answers: the origin comes back then rather than backing off
+// on its own (ERR-UNAVAILABLE-01, FED-QUEUE-04).
+const busyRetryAfter = 1
+
 // answerOf is the error answer for err: a closed store or a caller that
-// gave up is unavailable (the origin retries), the rest as
-// [httpapi.AsError] maps it.
+// gave up is unavailable with a Retry-After (the origin retries), the rest
+// as [httpapi.AsError] maps it.
 func answerOf(err error) *httpapi.Error {
 	if errors.Is(err, store.ErrClosed) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return httpapi.Errorf("unavailable", "the server is shutting down or busy; retry the transaction")
+		e := httpapi.Errorf("unavailable", "the server is shutting down or busy; retry the transaction")
+		e.Wait = busyRetryAfter
+		return e
 	}
 	return httpapi.AsError(err)
 }

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"runtime"
@@ -14,10 +15,14 @@ import (
 )
 
 // prechecked is one item of a transaction after the checks that need no
-// state: its kind, or the refusal that answers it.
+// state: its kind, or the refusal that answers it, and for the kinds every
+// message brings (envelope, receipt) what the checks decoded, so that the
+// store's single writer does not decode it again.
 type prechecked struct {
-	kind    string
-	refusal error
+	kind     string
+	refusal  error
+	envelope *parsedEnvelope // an envelope item's envelope, when it parsed
+	receipt  *receipt        // a receipt item's receipt
 }
 
 // precheckAll runs [Inbox.precheck] on every item, on every core: the
@@ -43,38 +48,61 @@ func (in *Inbox) precheckAll(origin string, items []json.RawMessage) []prechecke
 // precheck runs the checks of an item that read no state, before the store
 // transaction, so that the store's single writer only applies: the item
 // against fed-item.json (an unknown kind included: bad_request), then the
-// parties of section 7 (forbidden).
+// parties of section 7 (forbidden). Envelope and receipt items are decoded
+// here once, for the parties and for [Inbox.item].
 func (in *Inbox) precheck(origin string, raw json.RawMessage) prechecked {
-	if err := validateItem(raw); err != nil {
+	kind, err := validateItem(raw)
+	if err != nil {
 		return prechecked{refusal: httpapi.Errorf("bad_request", "%v", err)}
 	}
-	var head struct {
-		Kind string `json:"kind"`
+	switch kind {
+	case "envelope":
+		if e, ok := decodeEnvelopeItem(raw); ok {
+			return prechecked{kind: kind, envelope: e, refusal: e.parties(origin, in.cfg.Domain)}
+		}
+	case "receipt":
+		if r, ok := decodeReceiptItem(raw); ok {
+			return prechecked{kind: kind, receipt: r, refusal: r.parties(origin, in.cfg.Domain)}
+		}
 	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return prechecked{refusal: httpapi.Errorf("bad_request", "item: %v", err)}
-	}
-	if err := checkParties(head.Kind, raw, origin, in.cfg.Domain); err != nil {
+	if err := checkParties(kind, raw, origin, in.cfg.Domain); err != nil {
 		return prechecked{refusal: err}
 	}
-	return prechecked{kind: head.Kind}
+	return prechecked{kind: kind}
 }
 
-// validateItem checks raw against fed-item.json. Each kind's definition
-// in that schema fixes the kind (type object, kind required and const; a
-// test holds the schema to it), and the schema applies only the branch of
-// the item's kind: so an item that passes its kind's definition passes the
-// schema, at a third of the cost of evaluating every branch
-// ([spec.ValidateJSONDef]). Any other item is checked against the whole
-// schema, whose error is the answer.
-func validateItem(raw json.RawMessage) error {
+// validateItem checks raw against fed-item.json and returns its kind. Each
+// kind's definition in that schema fixes the kind (type object, kind
+// required and const; a test holds the schema to it), and the schema
+// applies only the branch of the item's kind: so an item that passes its
+// kind's definition passes the schema, at a third of the cost of
+// evaluating every branch ([spec.ValidateJSONDef]). Any other item is
+// checked against the whole schema, whose error is the answer.
+func validateItem(raw json.RawMessage) (string, error) {
+	kind := itemKind(raw)
+	if kind != "" && spec.ValidateJSONDef("fed-item", kind, raw) == nil {
+		return kind, nil
+	}
+	if err := spec.ValidateJSON("fed-item", raw); err != nil {
+		return "", err
+	}
+	return kind, nil // valid against the whole schema, so it has a kind
+}
+
+// itemKind is the kind member of an item ("" when there is none to read).
+// Items as servers write them begin with it; others are decoded.
+func itemKind(raw json.RawMessage) string {
+	const prefix = `{"kind":"`
+	if rest, ok := bytes.CutPrefix(raw, []byte(prefix)); ok {
+		if end := bytes.IndexByte(rest, '"'); end > 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			return string(rest[:end])
+		}
+	}
 	var head struct {
 		Kind string `json:"kind"`
 	}
-	if json.Unmarshal(raw, &head) == nil && head.Kind != "" && spec.ValidateJSONDef("fed-item", head.Kind, raw) == nil {
-		return nil
-	}
-	return spec.ValidateJSON("fed-item", raw)
+	_ = json.Unmarshal(raw, &head)
+	return head.Kind
 }
 
 // item answers item i, prechecked as c. A refusal is the item's error
@@ -85,7 +113,16 @@ func (in *Inbox) item(tx *store.Tx, i int, raw json.RawMessage, c prechecked, no
 	if c.refusal != nil {
 		return errorResult(i, c.refusal), nil
 	}
-	status, err := in.applyKind(tx, c.kind, raw, now, fx)
+	var status string
+	var err error
+	switch {
+	case c.envelope != nil:
+		status, err = in.deliverEnvelope(tx, c.envelope, now, fx)
+	case c.receipt != nil:
+		status, err = in.receiveReceipt(tx, *c.receipt, fx)
+	default:
+		status, err = in.applyKind(tx, c.kind, raw, now, fx)
+	}
 	switch {
 	case err == nil:
 		return Result{Index: i, Status: status}, nil

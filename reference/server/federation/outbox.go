@@ -15,10 +15,18 @@ import (
 // Timing bounds the outbox's waits.
 type Timing struct {
 	// BaseBackoff and MaxBackoff bound the exponential backoff between
-	// attempts of one transaction: the n-th retry waits a uniformly random
-	// time in [0, min(MaxBackoff, BaseBackoff·2^(n-1))] (full jitter), or
-	// the destination's retry_after if longer (FED-QUEUE-04).
+	// attempts on one destination: after its n-th consecutive failure its
+	// lane waits a uniformly random time in [0, min(MaxBackoff,
+	// BaseBackoff·2^(n-1))] (full jitter) before it tries again
+	// (FED-QUEUE-04). The count is the head item's, so it starts again
+	// from zero as soon as the destination answers a transaction.
 	BaseBackoff, MaxBackoff time.Duration
+	// BusyBackoff caps the backoff instead of MaxBackoff while the
+	// destination answers but cannot take the transaction yet (5xx, 401,
+	// no answer within Request). A destination that names its wait
+	// (retry_after, Retry-After) gets exactly that wait instead. See
+	// [failure].
+	BusyBackoff time.Duration
 	// Sweep is how often expired items leave the queue and every non-empty
 	// queue is looked at (after a restart, or after a missed kick).
 	Sweep time.Duration
@@ -27,9 +35,10 @@ type Timing struct {
 }
 
 // DefaultTiming is the timing of FED-QUEUE-04: 1 second doubling up to 15
-// minutes.
+// minutes for a destination that does not answer, up to a minute for one
+// that answers but is busy.
 func DefaultTiming() Timing {
-	return Timing{BaseBackoff: time.Second, MaxBackoff: 15 * time.Minute, Sweep: time.Second, Request: 30 * time.Second}
+	return Timing{BaseBackoff: time.Second, MaxBackoff: 15 * time.Minute, BusyBackoff: time.Minute, Sweep: time.Second, Request: 30 * time.Second}
 }
 
 // expireBatch bounds the items one expiry step removes.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,10 +21,12 @@ import (
 const maxAnswerBytes = 1 << 20
 
 // outcome is what became of one transaction: answered (one result per
-// item, in item order), or to be retried, no sooner than retryAfter.
+// item, in item order), or to be retried after a failure of kind why, no
+// sooner than retryAfter.
 type outcome struct {
 	results    []Result
 	retry      bool
+	why        failure
 	retryAfter time.Duration
 }
 
@@ -39,31 +42,40 @@ func txnName(items []store.QueueItem) string {
 // reads the answer. A network failure, 5xx, 401, 429 or an answer that
 // breaks the spec is retried (FED-QUEUE-03); 400, 403 and 413 refuse every
 // item with that code (FED-QUEUE-08); any other status is retried too (a
-// peer that does not offer federation yet may soon).
+// peer that does not offer federation yet may soon). A retried answer that
+// names a wait (Retry-After, or a rate_limited body's retry_after) is
+// asked to wait; other answers, and no answer within [Timing].Request, are
+// busy; no answer at all is unreachable ([failure]).
 func (o *Outbox) send(ctx context.Context, dest string, items []store.QueueItem) outcome {
 	status, header, body, err := o.post(ctx, dest, items)
 	if err != nil {
 		if ctx.Err() != nil {
 			return outcome{retry: true} // stopping: the queue keeps the items for the next start
 		}
-		slog.Warn("federation transaction not answered", "destination", dest, "txn", txnName(items), "err", err)
-		return outcome{retry: true}
+		why := unreachable
+		if errors.Is(err, context.DeadlineExceeded) {
+			why = busy // connected, or trying to, for all of Timing.Request: a peer too loaded to answer
+		}
+		slog.Warn("federation transaction not answered", "destination", dest, "txn", txnName(items), "failure", why, "err", err)
+		return outcome{retry: true, why: why}
 	}
 	switch status {
 	case http.StatusOK:
 		rs, err := parseResults(body, len(items))
 		if err != nil {
 			slog.Warn("federation answer breaks the spec", "destination", dest, "txn", txnName(items), "err", err)
-			return outcome{retry: true}
+			return outcome{retry: true, why: busy}
 		}
 		return outcome{results: rs}
 	case http.StatusBadRequest, http.StatusForbidden, http.StatusRequestEntityTooLarge:
 		return outcome{results: refuseAll(len(items), status, body)}
-	case http.StatusTooManyRequests:
-		return outcome{retry: true, retryAfter: retryAfter(header)}
+	}
+	if wait := retryAfter(header, body); wait > 0 {
+		slog.Info("federation transaction postponed as the destination asks", "destination", dest, "txn", txnName(items), "status", status, "retry_after", wait)
+		return outcome{retry: true, why: asked, retryAfter: wait}
 	}
 	slog.Warn("federation transaction refused for now", "destination", dest, "txn", txnName(items), "status", status)
-	return outcome{retry: true}
+	return outcome{retry: true, why: busy}
 }
 
 // post sends the transaction and returns the answer.
@@ -161,12 +173,24 @@ func codeOfStatus(status int) string {
 	return "bad_request"
 }
 
-// retryAfter reads a Retry-After of whole seconds (0 when absent or not
-// a positive number).
-func retryAfter(h http.Header) time.Duration {
+// maxRetryAfter bounds the wait a destination may ask for: one that asks
+// for more is waited for this long, then asked again.
+const maxRetryAfter = time.Hour
+
+// retryAfter is the wait a retried answer asks for: its Retry-After header
+// of whole seconds (LIMIT-RATE-01, ERR-UNAVAILABLE-01), else the
+// retry_after member of its error body; 0 when neither is a positive
+// number.
+func retryAfter(h http.Header, body []byte) time.Duration {
 	n, err := strconv.Atoi(h.Get("Retry-After"))
 	if err != nil || n < 1 {
-		return 0
+		var e struct {
+			RetryAfter int `json:"retry_after"`
+		}
+		if json.Unmarshal(body, &e) != nil || e.RetryAfter < 1 {
+			return 0
+		}
+		n = e.RetryAfter
 	}
-	return time.Duration(n) * time.Second
+	return time.Duration(min(n, int(maxRetryAfter/time.Second))) * time.Second
 }

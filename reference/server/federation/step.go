@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/emsg-project/emsg/reference/protocol/wire"
@@ -83,7 +84,8 @@ func (o *Outbox) advance(ctx context.Context, dest string, c *cursor) (wait time
 	}
 	limit, err := o.limit(ctx, dest)
 	if err != nil {
-		return 0, false, o.settleThen(c, func() error { return o.retry(ctx, head[0], 0, now) })
+		slog.Warn("federation destination's discovery document unavailable", "destination", dest, "err", err)
+		return 0, false, o.settleThen(c, func() error { return o.retry(ctx, head[0], outcome{why: unreachable}, now) })
 	}
 	items, err := o.peek(dest, c.after, limit)
 	if err != nil {
@@ -96,7 +98,7 @@ func (o *Outbox) advance(ctx context.Context, dest string, c *cursor) (wait time
 	}
 	out := o.send(ctx, dest, items)
 	if out.retry {
-		return 0, false, o.settleThen(c, func() error { return o.retry(ctx, items[0], out.retryAfter, now) })
+		return 0, false, o.settleThen(c, func() error { return o.retry(ctx, items[0], out, now) })
 	}
 	return 0, false, o.answer(ctx, dest, c, items, out.results)
 }
@@ -137,16 +139,22 @@ func (o *Outbox) limit(ctx context.Context, dest string) (int, error) {
 }
 
 // retry records a failed attempt on the head item: its next attempt comes
-// after the backoff, or after retryAfter if longer. An item that left the
-// queue meanwhile (expired) is not an error.
-func (o *Outbox) retry(ctx context.Context, head store.QueueItem, retryAfter time.Duration, now wire.Millis) error {
-	wait, err := o.backoff(head.Attempts, retryAfter)
+// after the backoff for out's failure ([Outbox.backoff]). A wait the
+// destination asked for postpones the item without counting an attempt;
+// other failures count one, which the next backoff doubles from. An item
+// that left the queue meanwhile (expired) is not an error.
+func (o *Outbox) retry(ctx context.Context, head store.QueueItem, out outcome, now wire.Millis) error {
+	wait, err := o.backoff(head.Attempts, out.why, out.retryAfter)
 	if err != nil {
 		return err
 	}
 	next := now + wire.Millis(wait.Milliseconds())
 	err = o.st.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.Retry(head.Dest, head.ID, next); err != nil && !isNotFound(err) {
+		record := tx.Retry
+		if out.why == asked {
+			record = tx.Postpone
+		}
+		if err := record(head.Dest, head.ID, next); err != nil && !isNotFound(err) {
 			return err
 		}
 		return nil

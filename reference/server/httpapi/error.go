@@ -15,6 +15,10 @@ type Error struct {
 	Message    string `json:"message"`
 	RetryAfter int    `json:"retry_after,omitempty"` // rate_limited: seconds, at least 1
 	MovedTo    string `json:"moved_to,omitempty"`    // moved: the new address
+	// Wait is the Retry-After header of an unavailable answer, in seconds
+	// (ERR-UNAVAILABLE-01); the body carries retry_after for rate_limited
+	// only, so this one stays out of it.
+	Wait int `json:"-"`
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

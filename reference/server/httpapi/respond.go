@@ -21,14 +21,18 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // WriteError answers with err in the spec's error shape (see [AsError]),
-// adding the Retry-After header that rate_limited requires.
+// adding the Retry-After header that rate_limited requires, and the one an
+// unavailable answer names in [Error].Wait.
 func WriteError(w http.ResponseWriter, err error) {
 	e := AsError(err)
 	if e.Code == "internal" {
 		slog.Error("internal error", "err", err)
 	}
-	if e.RetryAfter > 0 {
+	switch {
+	case e.RetryAfter > 0:
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	case e.Wait > 0:
+		w.Header().Set("Retry-After", strconv.Itoa(e.Wait))
 	}
 	body, _ := json.Marshal(e) // an Error always encodes
 	w.Header().Set("Content-Type", "application/json")

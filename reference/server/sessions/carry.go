@@ -13,9 +13,16 @@ import (
 )
 
 // Prepare learns, before the store operation, whether the recipient's
-// domain takes sessions.
+// domain takes sessions, and when it does and no live session joins the
+// pair, signs the ticket the operation will issue (see [preparedTickets]).
 func (s *Service) Prepare(ctx context.Context, env *envelope.Envelope) {
 	s.feats.refresh(ctx, env.To.Domain)
+	if !s.feats.sessions(env.To.Domain) || s.reg.forEnvelope(env.From, env.To, env.ID, s.now(), s.idle()) != nil {
+		return
+	}
+	if t, err := s.issue(env); err == nil {
+		s.prepared.put(env.ID, t)
+	}
 }
 
 // Carry routes an accepted envelope from a local account to a remote one:
@@ -50,11 +57,15 @@ func (s *Service) Carry(tx *store.Tx, env *envelope.Envelope, raw []byte, relay 
 	return messaging.Carried{After: func() { touch(); sock.offer(env.ID, raw) }}, nil
 }
 
-// start issues the ticket of a new session opened by env.
+// start issues the ticket of a new session opened by env: the one
+// Prepare signed, or one signed now.
 func (s *Service) start(tx *store.Tx, env *envelope.Envelope, raw []byte, relay func() error, now wire.Millis) (messaging.Carried, error) {
-	t, err := s.issue(env)
-	if err != nil {
-		return messaging.Carried{}, err
+	t := s.prepared.take(env)
+	if t == nil {
+		var err error
+		if t, err = s.issue(env); err != nil {
+			return messaging.Carried{}, err
+		}
 	}
 	sess := &session{ticket: t, first: env.ID, last: now, nonces: map[string]struct{}{}}
 	s.reg.add(sess)

@@ -56,6 +56,8 @@ type Service struct {
 	reg    *registry
 	feats  *featureCache
 
+	prepared preparedTickets // signed by Prepare, taken by the store operation
+
 	randMu sync.Mutex // deps.Rand need not be safe for concurrent use
 	deps   wire.Deps
 

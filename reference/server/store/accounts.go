@@ -50,12 +50,15 @@ func (t *Tx) GetAccount(addr string) (Account, bool, error) {
 	if err := checkName("get account: address", addr); err != nil {
 		return Account{}, false, err
 	}
-	var a Account
-	ok, err := t.getJSON(bucketAccounts, []byte(addr), &a)
-	if err != nil {
-		return Account{}, false, fmt.Errorf("get account %s: %w", addr, err)
+	raw := t.tx.Bucket(bucketAccounts).Get([]byte(addr))
+	if raw == nil {
+		return Account{}, false, nil
 	}
-	return a, ok, nil
+	a, err := decodeAccount(raw)
+	if err != nil {
+		return Account{}, false, fmt.Errorf("get account %s: decode %s record: %w", addr, bucketAccounts, err)
+	}
+	return a, true, nil
 }
 
 // PutAccount creates or replaces the account a.Address.

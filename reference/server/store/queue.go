@@ -30,7 +30,7 @@ func (t *Tx) Enqueue(dest string, item []byte, expires wire.Millis) (uint64, err
 	}
 	id := decodeUint(t.tx.Bucket(bucketQueueIDs).Get([]byte(dest))) + 1
 	key := seqKey(dest, id)
-	if err := t.putJSON(bucketQueue, key, QueueItem{Data: bytes.Clone(item), Expires: expires}); err != nil {
+	if err := t.put(bucketQueue, key, encodeQueueItem(QueueItem{Data: item, Expires: expires})); err != nil {
 		return 0, fmt.Errorf("enqueue for %s: %w", dest, err)
 	}
 	if err := t.put(bucketQueueIDs, []byte(dest), encodeUint(id)); err != nil {
@@ -89,22 +89,34 @@ func (t *Tx) Done(dest string, ids []uint64) error {
 // Retry records a failed send of item id of dest: one more attempt, and no
 // new attempt before next. An id no longer queued is [ErrNotFound].
 func (t *Tx) Retry(dest string, id uint64, next wire.Millis) error {
-	if err := checkName("retry: destination", dest); err != nil {
+	return t.reschedule("retry", dest, id, next, 1)
+}
+
+// Postpone sets the next attempt of item id of dest to next without
+// counting an attempt (the destination asked for that wait). An id no
+// longer queued is [ErrNotFound].
+func (t *Tx) Postpone(dest string, id uint64, next wire.Millis) error {
+	return t.reschedule("postpone", dest, id, next, 0)
+}
+
+// reschedule adds attempts to item id of dest and sets its next attempt.
+func (t *Tx) reschedule(op, dest string, id uint64, next wire.Millis, attempts int) error {
+	if err := checkName(op+": destination", dest); err != nil {
 		return err
 	}
 	key := seqKey(dest, id)
-	var it QueueItem
-	ok, err := t.getJSON(bucketQueue, key, &it)
-	switch {
-	case err != nil:
-		return fmt.Errorf("retry %s %d: %w", dest, id, err)
-	case !ok:
-		return fmt.Errorf("retry %s %d: %w", dest, id, ErrNotFound)
+	v := t.tx.Bucket(bucketQueue).Get(key)
+	if v == nil {
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, ErrNotFound)
 	}
-	it.Attempts++
+	it, err := decodeQueueRecord(v)
+	if err != nil {
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
+	}
+	it.Attempts += attempts
 	it.NextAttempt = next
-	if err := t.putJSON(bucketQueue, key, it); err != nil {
-		return fmt.Errorf("retry %s %d: %w", dest, id, err)
+	if err := t.put(bucketQueue, key, encodeQueueItem(it)); err != nil {
+		return fmt.Errorf("%s %s %d: %w", op, dest, id, err)
 	}
 	return nil
 }
@@ -148,8 +160,8 @@ func (t *Tx) ExpireQueue(now wire.Millis, limit int) (removed []QueueItem, more 
 }
 
 func decodeQueueItem(k, v []byte) (QueueItem, error) {
-	var it QueueItem
-	if err := jsonDecode(v, &it); err != nil {
+	it, err := decodeQueueRecord(v)
+	if err != nil {
 		return QueueItem{}, err
 	}
 	it.Dest, it.ID = nameOf(k), seqOf(k)

@@ -74,6 +74,14 @@ func TestQueue(t *testing.T) {
 	}
 	err := s.Update(t.Context(), func(tx *Tx) error { return tx.Retry("b.test", 99, 1) })
 	wantErr(t, "Retry of an unknown id", err, ErrNotFound)
+	// A wait the destination asked for moves the next attempt only.
+	mustUpdate(t, s, func(tx *Tx) error { return tx.Postpone("b.test", 1, 12000) })
+	items = peek("after a postponement", "b.test", 1, []uint64{1})
+	if items[0].Attempts != 2 || items[0].NextAttempt != 12000 {
+		t.Errorf("after Postpone: attempts %d next %d, want 2 12000", items[0].Attempts, items[0].NextAttempt)
+	}
+	err = s.Update(t.Context(), func(tx *Tx) error { return tx.Postpone("b.test", 99, 1) })
+	wantErr(t, "Postpone of an unknown id", err, ErrNotFound)
 
 	// Answered items leave; unknown ids are skipped.
 	mustUpdate(t, s, func(tx *Tx) error { return tx.Done("b.test", []uint64{1, 99}) })
